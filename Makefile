@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench baseline clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## run: install if needed, then run the default scheme for 10 years into outputs/default
+run: $(STAMP)
+	$(BIN)/slsim hydra.run.dir=outputs/default
+	@echo "Run folder: outputs/default (summary.json, timeseries.parquet, events.parquet)"
+
+## test: install if needed, then run the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## bench: speed benchmark of the default 10-year scheme
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_model.py
+
+## baseline: regenerate the regression baseline (explicit, reviewed in the diff)
+baseline: $(STAMP)
+	$(BIN)/python tests/update_baseline.py
+
+clean:
+	rm -rf $(VENV) outputs multirun .pytest_cache

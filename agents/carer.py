@@ -1,0 +1,161 @@
+"""A Shared Lives carer household.
+
+Stage: enquiry -> assessment -> approved (nobody placed) <-> active (supporting
+1-3 people) -> left. The household's make-up (places, arrangement types
+offered, needs it can support, highest complexity band) is fixed at enquiry.
+Satisfaction moves each week toward a target set by the real fee level, the
+household's load, the support it gets from the scheme and its paid breaks;
+leaving is a hazard that rises with age and dissatisfaction.
+
+The model moves carers between stages (it keeps the per-stage registries);
+the carer's verbs decide *whether*, the model records *that*.
+"""
+
+import math
+
+import mesa
+
+from simulation.params import BANDS, NEEDS
+from simulation.stages import CarerStage
+from simulation.units import WEEKS_PER_YEAR
+
+
+class Carer(mesa.Agent):
+    """A self-employed carer household approved (or being approved) by the scheme."""
+
+    def __init__(
+        self,
+        model,
+        *,
+        stage,
+        source,
+        capacity,
+        offers,
+        skills,
+        max_complexity,
+        age,
+        temperament,
+        satisfaction,
+        work_weeks_needed=0,
+    ):
+        super().__init__(model)
+        self.stage = stage
+        self.source = source  # "campaign", "word_of_mouth", "foster", "initial"
+        self.capacity = capacity  # places, 1-3
+        self.offers = offers  # frozenset of arrangement types
+        self.skills = skills  # frozenset of needs it can support
+        self.max_complexity = max_complexity  # 1-3
+        self.age = age  # years
+        self.temperament = temperament  # own offset to target satisfaction
+        self.satisfaction = satisfaction  # 0-1
+        self.placed = []  # Referral agents in arrangement with this household
+        self.reserved = 0  # places held for referrals in matching/introductions
+        self.work_weeks = 0  # served weeks in the current pipeline stage
+        self.work_weeks_needed = work_weeks_needed
+        self.served = False  # scheme time reached this household's pipeline work this week
+        self.worker = None  # allocated scheme worker (SchemeStaff) once approved
+        self.stage_week = model.week
+
+    # -- state ------------------------------------------------------------
+    @property
+    def free_places(self) -> int:
+        return self.capacity - len(self.placed) - self.reserved
+
+    def can_support(self, referral) -> bool:
+        """Household make-up fits the person (ignores free places)."""
+        return (
+            referral.arrangement in self.offers
+            and referral.need in self.skills
+            and referral.complexity <= self.max_complexity
+        )
+
+    def has_live_in(self) -> bool:
+        return any(r.arrangement == "live_in" for r in self.placed)
+
+    # -- pipeline ---------------------------------------------------------
+    def progress_pipeline(self) -> bool:
+        """Count a week of served enquiry/assessment work; True when complete."""
+        if self.served:
+            self.work_weeks += 1
+        return self.work_weeks >= self.work_weeks_needed
+
+    def decide_to_apply(self, p_apply: float) -> bool:
+        """After the enquiry visit, does the household apply for assessment?"""
+        return self.random.random() < p_apply
+
+    def drops_out(self, p_week: float) -> bool:
+        return self.random.random() < p_week
+
+    # -- matching ---------------------------------------------------------
+    def agree_to_match(self, p_agree: float) -> bool:
+        """After introductions the household agrees with probability p (times satisfaction)."""
+        return self.random.random() < p_agree * (0.5 + 0.5 * self.satisfaction)
+
+    # -- satisfaction and exit ------------------------------------------
+    def update_satisfaction(self, cp, real_fee_index: float, coverage: float) -> None:
+        """Move satisfaction toward its target (fees, load, support, breaks)."""
+        load = len(self.placed) / self.capacity
+        target = (
+            cp.satisfaction_base
+            + self.temperament
+            + cp.fee_weight * (real_fee_index - 1.0)
+            - cp.workload_weight * (load - 0.5)
+            - cp.support_weight * (1.0 - coverage)
+        )
+        if self.placed and self.has_live_in():
+            target += cp.breaks_weight * cp.paid_break_weeks_per_year / 6.0
+        target = 0.0 if target < 0.0 else 1.0 if target > 1.0 else target
+        self.satisfaction += cp.satisfaction_adjust_per_week * (target - self.satisfaction)
+
+    def exit_hazards(self, cp) -> tuple:
+        """Yearly hazards of leaving: (other, retirement, dissatisfied, idle)."""
+        retirement = cp.retirement_exit_at_70_per_year * math.exp(cp.retirement_age_slope * (self.age - 70.0))
+        dissatisfied = cp.dissatisfied_exit_per_year * (1.0 - self.satisfaction) ** 2
+        idle = cp.idle_exit_per_year if not self.placed else 0.0
+        return cp.base_exit_per_year, retirement, dissatisfied, idle
+
+    def decide_to_leave(self, cp):
+        """Return the reason for leaving this week, or None to stay."""
+        hazards = self.exit_hazards(cp)
+        total = hazards[0] + hazards[1] + hazards[2] + hazards[3]
+        if self.random.random() >= -math.expm1(-total / WEEKS_PER_YEAR):
+            return None
+        pick = self.random.random() * total
+        for reason, h in zip(("other", "retirement", "dissatisfied", "idle"), hazards):
+            pick -= h
+            if pick < 0.0:
+                return reason
+        return "other"
+
+    def grow_older(self) -> None:
+        self.age += 1.0 / WEEKS_PER_YEAR
+
+    def recommends(self, threshold: float) -> bool:
+        """A satisfied approved household brings word-of-mouth enquiries."""
+        return self.satisfaction >= threshold
+
+
+def draw_carer(model, source: str, cp) -> dict:
+    """Household make-up of a new enquiry, from the model's generators."""
+    rnd = model.random
+    capacity = rnd.choices((1, 2, 3), weights=cp.capacity_mix.shares())[0]
+    if rnd.random() < cp.spare_room:
+        offers = {"live_in", "short_break"}
+        if rnd.random() < cp.day_support_with_room:
+            offers.add("day_support")
+    else:
+        offers = {"day_support"}
+    skills = frozenset(n for n in NEEDS if rnd.random() < getattr(cp.skills, n))
+    max_complexity = 1 + rnd.choices(range(len(BANDS)), weights=cp.complexity_mix.shares())[0]
+    age = min(cp.age_max, max(cp.age_min, rnd.gauss(cp.age_mean, cp.age_sd)))
+    return dict(
+        source=source,
+        capacity=capacity,
+        offers=frozenset(offers),
+        skills=skills,
+        max_complexity=max_complexity,
+        age=age,
+        temperament=rnd.gauss(0.0, cp.satisfaction_sd),
+        satisfaction=cp.initial_satisfaction,
+    )
+

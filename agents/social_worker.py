@@ -1,0 +1,62 @@
+"""A council social worker who decides whether to refer a person to Shared Lives.
+
+Awareness of Shared Lives (0-1) fades without contact and is raised by scheme
+outreach and by champion colleagues; trust (0-1) moves up when a referral is
+placed and down when the person is routed elsewhere ("success breeds
+success"). The chance of referring is a logistic function of awareness, trust
+and the team's "Shared Lives considered by default" policy; in a crisis it is
+scaled down by the scheme's expected wait. After
+``champion_after_successes`` placements the worker champions Shared Lives to
+colleagues. Leavers are replaced by newcomers with low awareness (the model
+does the replacing).
+"""
+
+import math
+
+import mesa
+
+
+class SocialWorker(mesa.Agent):
+    def __init__(self, model, *, team, awareness, trust, tenure_weeks=0):
+        super().__init__(model)
+        self.team = team  # team name
+        self.awareness = awareness
+        self.trust = trust
+        self.successes = 0  # referrals placed
+        self.failures = 0  # referrals routed elsewhere
+        self.tenure_weeks = tenure_weeks
+        self.champion = False
+        self.in_post = True  # False once the worker has left
+
+    def refer_probability(self, sw, crisis: bool, expected_wait: float, sl_by_default: bool) -> float:
+        x = (
+            sw.refer_intercept
+            + sw.refer_awareness_weight * self.awareness
+            + sw.refer_trust_weight * (self.trust - 0.5)
+            + (sw.refer_default_weight if sl_by_default else 0.0)
+        )
+        p = 1.0 / (1.0 + math.exp(-x))
+        if crisis:
+            p *= math.exp(-expected_wait / sw.crisis_wait_scale_weeks)
+        return p
+
+    def decide_to_refer(self, sw, crisis, expected_wait, sl_by_default) -> bool:
+        return self.random.random() < self.refer_probability(sw, crisis, expected_wait, sl_by_default)
+
+    def hear_about_shared_lives(self, gain: float) -> None:
+        """A contact (outreach, a champion) closes part of the gap to full awareness."""
+        self.awareness += gain * (1.0 - self.awareness)
+
+    def forget(self, keep: float) -> None:
+        self.awareness *= keep
+
+    def learn_placed(self, sw) -> None:
+        self.successes += 1
+        self.trust += sw.trust_learning_rate * (1.0 - self.trust)
+        self.hear_about_shared_lives(sw.trust_learning_rate)
+        if self.successes >= sw.champion_after_successes:
+            self.champion = True
+
+    def learn_routed_elsewhere(self, sw) -> None:
+        self.failures += 1
+        self.trust -= sw.trust_learning_rate * self.trust

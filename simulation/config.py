@@ -1,0 +1,137 @@
+"""Compose configs and turn them into the typed parameter tree.
+
+``load_params`` is the way to get parameters from Python (tests, notebooks,
+scripts) without the CLI: it uses Hydra's compose API on ``configs/``.
+``params_from_cfg`` converts a composed DictConfig (what ``@hydra.main``
+receives) into :class:`simulation.params.SlsimConfig`, checking ranges.
+Every failure becomes a :class:`ConfigError` with a one-line message that
+names the field and what is allowed.
+"""
+
+from pathlib import Path
+from typing import Iterable
+
+from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
+
+from simulation.params import SCHEMA_NAME, ConfigError, SlsimConfig, register_schema
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+CONFIG_NAME = "config"
+
+
+def params_from_cfg(cfg: DictConfig) -> SlsimConfig:
+    """Typed, range-checked parameters from a composed config."""
+    plain = _without_hydra(cfg)
+    _reject_unknown_keys(plain, SlsimConfig, "")
+    try:
+        params = OmegaConf.to_object(plain)
+    except ConfigError:
+        raise
+    except Exception as exc:  # OmegaConf validation / missing values
+        raise ConfigError(one_line(exc)) from exc
+    if not isinstance(params, SlsimConfig):
+        raise ConfigError(f"config root is {type(params).__name__}, expected the slsim schema")
+    return params
+
+
+def compose_cfg(overrides: Iterable[str] = (), *, hydra_node: bool = False) -> DictConfig:
+    """Compose ``configs/config.yaml`` with command-line style overrides."""
+    from hydra import compose, initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register_schema()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            return compose(
+                config_name=CONFIG_NAME,
+                overrides=list(overrides),
+                return_hydra_config=hydra_node,
+            )
+    except ConfigError:
+        raise
+    except Exception as exc:
+        raise ConfigError(one_line(exc)) from exc
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def load_params(overrides: Iterable[str] = ()) -> SlsimConfig:
+    """Typed parameters of the default config with overrides applied."""
+    return params_from_cfg(compose_cfg(overrides))
+
+
+def resolved_yaml(cfg: DictConfig) -> str:
+    """The resolved config (without Hydra's own node) as YAML text."""
+    return OmegaConf.to_yaml(_without_hydra(cfg), resolve=True)
+
+
+def _without_hydra(cfg: DictConfig) -> DictConfig:
+    if "hydra" not in cfg:
+        return cfg
+    plain = cfg.copy()
+    with open_dict(plain):
+        del plain["hydra"]
+    return plain
+
+
+def one_line(exc: BaseException) -> str:
+    """A one-line description of a composition or validation error."""
+    from omegaconf.errors import OmegaConfBaseException
+
+    if isinstance(exc, OmegaConfBaseException):
+        key = getattr(exc, "full_key", None)
+        msg = (getattr(exc, "msg", None) or str(exc)).strip().splitlines()[0]
+        if key:
+            allowed = _allowed_keys(str(key)) if "not in" in msg or "Key '" in msg else ""
+            return f"{key}: {msg}{allowed}"
+        return msg
+    cause = exc.__cause__ or exc.__context__
+    if cause is not None and isinstance(cause, OmegaConfBaseException):
+        return one_line(cause)
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    text = " ".join(lines) if lines else type(exc).__name__
+    text = text.split(" Config search path:")[0]
+    return text if len(text) <= 400 else text[:397] + "..."
+
+
+def _reject_unknown_keys(node, schema, path: str) -> None:
+    """Keys added with ``+key=value`` bypass the schema's closed key set; refuse them."""
+    import dataclasses
+
+    if not dataclasses.is_dataclass(schema) or not isinstance(node, DictConfig):
+        return
+    hints = {f.name: f.type for f in dataclasses.fields(schema)}
+    for key in node.keys():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in hints:
+            raise ConfigError(f"{where}: unknown key (allowed keys: {', '.join(hints)})")
+        sub = hints[key]
+        child = node._get_node(key)
+        args = getattr(sub, "__args__", None)
+        if args and isinstance(child, ListConfig):
+            for i, item in enumerate(child):
+                _reject_unknown_keys(item, args[0], f"{where}[{i}]")
+        else:
+            _reject_unknown_keys(child, sub, where)
+
+
+def _allowed_keys(full_key: str) -> str:
+    """' (allowed: a, b, c)' for the parent node of ``full_key``, if it is a schema node."""
+    import dataclasses
+
+    node = SlsimConfig
+    parts = full_key.split(".")[:-1]
+    for part in parts:
+        part = part.split("[")[0]
+        hints = {f.name: f.type for f in dataclasses.fields(node)}
+        if part not in hints:
+            return ""
+        node = hints[part]
+        args = getattr(node, "__args__", None)
+        if args:
+            node = args[0]
+        if not dataclasses.is_dataclass(node):
+            return ""
+    names = [f.name for f in dataclasses.fields(node)]
+    return f" (allowed keys: {', '.join(names)})"

@@ -1,0 +1,55 @@
+"""The event table: one row per thing that happened, with week and ids.
+
+Columnar lists (appends are cheap); turned into a DataFrame once at the end.
+Ids are Mesa ``unique_id`` values, -1 where an event has no such party.
+"""
+
+import pandas as pd
+
+EVENT_KINDS = (
+    "enquiry",  # a household enquires (detail: source)
+    "assessment_start",
+    "carer_approved",
+    "carer_exit",  # detail: reason (enquiry_dropout, not_applying, assessment_dropout, retirement, dissatisfied, idle, other)
+    "referral",  # detail: arrangement type sought
+    "matching_start",
+    "introductions_start",
+    "match_declined",
+    "placement",  # detail: arrangement type ("initial" rows at initialisation)
+    "withdrawal",  # routed elsewhere after waiting past tolerance
+    "arrangement_end",  # detail: planned, breakdown, death, carer_left
+    "social_worker_turnover",
+)
+
+
+class EventLog:
+    __slots__ = ("week", "event", "referral_id", "carer_id", "social_worker_id", "team", "detail")
+
+    def __init__(self):
+        for name in self.__slots__:
+            setattr(self, name, [])
+
+    def record(self, week, event, *, referral=-1, carer=-1, social_worker=-1, team="", detail=""):
+        self.week.append(week)
+        self.event.append(event)
+        self.referral_id.append(referral)
+        self.carer_id.append(carer)
+        self.social_worker_id.append(social_worker)
+        self.team.append(team)
+        self.detail.append(detail)
+
+    def __len__(self):
+        return len(self.week)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "week": pd.array(self.week, dtype="int32"),
+                "event": pd.Categorical(self.event, categories=EVENT_KINDS),
+                "referral_id": pd.array(self.referral_id, dtype="int64"),
+                "carer_id": pd.array(self.carer_id, dtype="int64"),
+                "social_worker_id": pd.array(self.social_worker_id, dtype="int64"),
+                "team": pd.array(self.team, dtype="string"),
+                "detail": pd.array(self.detail, dtype="string"),
+            }
+        )

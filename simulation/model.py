@@ -1,0 +1,583 @@
+"""The Shared Lives scheme model: one scheme and the social-work teams that refer to it.
+
+Time step: one week. Each ``step()`` runs, in this order:
+
+1. **economy** – prices rise weekly; carer fees are uplifted every 52 weeks;
+2. **staff time** – the team spends its hours by priority (monitoring →
+   matching and introductions → enquiries and assessments → outreach and
+   recruitment), marking which tasks are served this week;
+3. **carer pipeline** – new enquiries (publicity, recruitment hours, word of
+   mouth, foster transitions); served enquiries and assessments progress;
+   approvals; pipeline drop-outs;
+4. **referrals arrive** – social workers meet people needing a decision and
+   refer some to Shared Lives;
+5. **matching** – waiting referrals are matched to compatible carers with a
+   free place; served matching and introductions progress; both sides decide;
+   placements;
+6. **withdrawals** – people whose wait passed their tolerance are routed elsewhere;
+7. **arrangements end** – planned, breakdown or death;
+8. **carers** – satisfaction moves, households age, some leave;
+9. **social workers** – outreach and champion contacts, forgetting, turnover;
+10. **collect** – one row of the weekly table (recorded weeks only).
+
+Weeks run from ``-warmup_weeks`` (not recorded) through 0 (the state after
+warm-up, the first row) to ``run.years * 52``.
+
+Counters and per-stage registries are kept up to date as events happen
+(dicts keyed by ``unique_id``, insertion-ordered, so iteration is
+deterministic); nothing rescans all agents to find a stage.
+"""
+
+import math
+from itertools import chain
+
+import mesa
+
+from agents.carer import Carer, draw_carer
+from agents.referral import Referral
+from agents.scheme_staff import SchemeStaff
+from agents.social_worker import SocialWorker
+from simulation.events import EventLog
+from simulation.params import ARRANGEMENTS, BANDS, NEEDS, SlsimConfig
+from simulation.reporters import WeeklyRecorder
+from simulation.stages import CarerStage, ReferralStage, Role
+from simulation.time_budget import WeekHours, allocate_staff_time
+from simulation.units import per_week, weekly_probability
+
+
+class SharedLivesModel(mesa.Model):
+    """A weekly agent-based model of one Shared Lives scheme."""
+
+    def __init__(self, params: SlsimConfig):
+        if not isinstance(params, SlsimConfig):
+            raise TypeError("SharedLivesModel takes SlsimConfig params (see simulation.config.load_params)")
+        super().__init__(seed=params.run.seed)
+        self.p = params
+        self.week = -params.run.warmup_weeks
+        self.horizon = params.weeks
+        self.events = EventLog()
+
+        self.carers = {s: {} for s in CarerStage.ALIVE}
+        self.referrals = {s: {} for s in ReferralStage.OPEN}
+        self.closed = {ReferralStage.ENDED: 0, ReferralStage.WITHDRAWN: 0}
+        self.initial_people = 0  # people placed at initialisation (not referred)
+        self.referred_total = 0
+        self.supply_version = 0  # bumped whenever a place may have opened
+        self.people_by_kind = dict.fromkeys(ARRANGEMENTS, 0)
+        self.people_by_need = dict.fromkeys(NEEDS, 0)
+
+        # economy (all money in £ at week-0 prices)
+        self.price_index = 1.0
+        self.nominal_fee_index = 1.0
+        self.real_fee_index = 1.0
+        self.expected_wait = params.social_work.initial_expected_wait_weeks
+
+        self.hours = WeekHours()
+        self.flows = dict.fromkeys(FLOWS, 0)
+        self.satisfied_households = 0
+        self._weeks_since_uplift = 0
+
+        self._draw = _Drawers(params)
+        self.staff = self._build_staff()
+        self.teams = {t.name: [] for t in params.social_work.teams}
+        self.team_params = {t.name: t for t in params.social_work.teams}
+        self._build_social_workers()
+        self._build_carers_and_people()
+
+        self.recorder = WeeklyRecorder(self)
+        for _ in range(params.run.warmup_weeks):
+            self.step()
+        self.recorder.collect()  # week 0
+
+    # ------------------------------------------------------------------
+    # initialisation
+    # ------------------------------------------------------------------
+    def _build_staff(self):
+        s = self.p.scheme
+        staff = list(
+            SchemeStaff.create_agents(
+                self, s.scheme_workers, role=Role.SCHEME_WORKER, hours_per_week=s.worker_hours_per_week
+            )
+        )
+        staff += SchemeStaff.create_agents(
+            self,
+            1,
+            role=Role.MANAGER,
+            hours_per_week=s.manager_hours_per_week,
+            frontline_share=s.manager_frontline_share,
+            leadership=s.leadership_quality,
+        )
+        staff += SchemeStaff.create_agents(
+            self, s.recruitment_officers, role=Role.RECRUITMENT_OFFICER, hours_per_week=s.recruitment_officer_hours_per_week
+        )
+        return staff
+
+    @property
+    def scheme_workers(self):
+        return [s for s in self.staff if s.role == Role.SCHEME_WORKER]
+
+    def _build_social_workers(self):
+        sw = self.p.social_work
+        for team in sw.teams:
+            n = team.social_workers
+            awareness = self._draw.awareness(self.rng, sw.initial_awareness_mean, n)
+            tenure = self.rng.exponential(52.0 / max(sw.turnover_per_year, 1e-9), n).astype(int)
+            agents = SocialWorker.create_agents(
+                self, n, team=team.name, awareness=list(awareness), trust=sw.trust_prior, tenure_weeks=list(tenure)
+            )
+            self.teams[team.name].extend(agents)
+
+    def _build_carers_and_people(self):
+        s, cp = self.p.scheme, self.p.carers
+        for _ in range(s.initial_carers_approved):
+            carer = Carer(self, stage=CarerStage.APPROVED, **draw_carer(self, "initial", cp))
+            self.carers[CarerStage.APPROVED][carer.unique_id] = carer
+            self._allocate_worker(carer)
+        for _ in range(s.initial_people_supported):
+            person = self._draw.person(self.random, initial=True)
+            candidates = self._candidates(_PersonView(person))
+            if not candidates:
+                continue
+            carer = self.random.choice(candidates)
+            ref = Referral(
+                self,
+                **person,
+                team="",
+                referrer=None,
+                tolerance_weeks=0,
+                stage=ReferralStage.ARRANGED,
+            )
+            self.initial_people += 1
+            self.referrals[ReferralStage.ARRANGED][ref.unique_id] = ref
+            self._start_arrangement(ref, carer, detail="initial")
+            ref.arranged_week = self.week - self.p.workload.new_arrangement_weeks  # settled arrangements
+        for _ in range(s.initial_carers_in_assessment):
+            carer = self._new_carer("initial", CarerStage.ASSESSMENT, cp.assessment_weeks)
+            carer.work_weeks = self.random.randrange(cp.assessment_weeks)
+        for _ in range(s.initial_enquiries):
+            self._new_carer("initial", CarerStage.ENQUIRY, cp.enquiry_weeks)
+
+    # ------------------------------------------------------------------
+    # the week
+    # ------------------------------------------------------------------
+    def step(self):
+        self.week += 1
+        self.flows = dict.fromkeys(FLOWS, 0)
+        self.update_economy()
+        self.hours = allocate_staff_time(self)
+        self.carer_pipeline()
+        self.referrals_arrive()
+        self.match()
+        self.withdraw_waiting()
+        self.end_arrangements()
+        self.carers_week()
+        self.social_workers_week()
+        if self.week > 0:  # week 0 is collected once, at the end of __init__
+            self.recorder.collect()
+
+    def run(self):
+        """Run to the horizon; the model is then complete."""
+        while self.week < self.horizon:
+            self.step()
+        return self
+
+    # 1. economy -------------------------------------------------------
+    def update_economy(self):
+        e = self.p.economics
+        self.price_index *= (1.0 + e.inflation_per_year) ** (1.0 / 52.0)
+        self._weeks_since_uplift += 1
+        if self._weeks_since_uplift >= 52:
+            self._weeks_since_uplift = 0
+            self.nominal_fee_index *= 1.0 + e.fee_uplift_per_year
+        self.real_fee_index = self.nominal_fee_index / self.price_index
+
+    # 3. carer pipeline -------------------------------------------------
+    def carer_pipeline(self):
+        cp = self.p.carers
+        rng = self.rng
+        attract = self.real_fee_index**cp.enquiry_fee_elasticity
+        publicity = per_week(cp.base_enquiries_per_year) * attract
+        campaign = self.hours.recruitment * self.p.workload.enquiries_per_recruitment_hour * attract
+        wom = per_week(cp.word_of_mouth_enquiries_per_year) * self.satisfied_households * attract
+        for source, lam in (("campaign", publicity + campaign), ("word_of_mouth", wom)):
+            for _ in range(rng.poisson(lam) if lam > 0 else 0):
+                self._new_carer(source, CarerStage.ENQUIRY, cp.enquiry_weeks)
+        if cp.foster_transitions_per_year > 0:
+            for _ in range(rng.poisson(per_week(cp.foster_transitions_per_year))):
+                self._foster_transition()
+
+        p_enquiry_drop = weekly_probability(cp.enquiry_dropout_per_year)
+        for carer in list(self.carers[CarerStage.ENQUIRY].values()):
+            if carer.drops_out(p_enquiry_drop):
+                self._carer_leaves(carer, "enquiry_dropout")
+            elif carer.progress_pipeline():
+                if carer.decide_to_apply(cp.enquiry_to_assessment):
+                    self._set_carer_stage(carer, CarerStage.ASSESSMENT)
+                    carer.work_weeks, carer.work_weeks_needed = 0, cp.assessment_weeks
+                    self.events.record(self.week, "assessment_start", carer=carer.unique_id, detail=carer.source)
+                else:
+                    self._carer_leaves(carer, "not_applying")
+
+        p_assess_drop = weekly_probability(cp.assessment_dropout_per_year)
+        for carer in list(self.carers[CarerStage.ASSESSMENT].values()):
+            if carer.drops_out(p_assess_drop):
+                self._carer_leaves(carer, "assessment_dropout")
+            elif carer.progress_pipeline():
+                self._set_carer_stage(carer, CarerStage.APPROVED)
+                self._allocate_worker(carer)
+                self.supply_version += 1
+                self.flows["carers_approved"] += 1
+                self.events.record(self.week, "carer_approved", carer=carer.unique_id, detail=carer.source)
+
+    def _new_carer(self, source, stage, weeks_needed):
+        carer = Carer(self, stage=stage, work_weeks_needed=weeks_needed, **draw_carer(self, source, self.p.carers))
+        self.carers[stage][carer.unique_id] = carer
+        if stage == CarerStage.ENQUIRY:
+            self.flows["enquiries"] += 1
+            self.events.record(self.week, "enquiry", carer=carer.unique_id, detail=source)
+        return carer
+
+    def _foster_transition(self):
+        """A foster carer applies with the young person turning 18 in their care."""
+        cp, rp = self.p.carers, self.p.referrals
+        carer = self._new_carer("foster", CarerStage.ENQUIRY, cp.foster_assessment_weeks)
+        person = self._draw.person(self.random)
+        person.update(arrangement="live_in", crisis=False)
+        carer.offers = carer.offers | {"live_in", "short_break"}
+        carer.skills = carer.skills | {person["need"]}
+        carer.max_complexity = max(carer.max_complexity, person["complexity"])
+        # foster carers skip the enquiry decision: straight into a shorter assessment
+        self._set_carer_stage(carer, CarerStage.ASSESSMENT)
+        self.events.record(self.week, "assessment_start", carer=carer.unique_id, detail="foster")
+        team = "transitions" if "transitions" in self.teams else next(iter(self.teams))
+        referrer = self.random.choice(self.teams[team])
+        ref = self._refer(person, team, referrer, rp.planned_wait_tolerance_weeks + cp.foster_assessment_weeks)
+        ref.linked_carer = carer
+
+    # 4. referrals arrive -------------------------------------------------
+    def referrals_arrive(self):
+        sw, rp = self.p.social_work, self.p.referrals
+        rng, rnd = self.rng, self.random
+        for name, workers in self.teams.items():
+            team = self.team_params[name]
+            lam = per_week(team.decisions_per_worker_per_year) * len(workers)
+            for _ in range(rng.poisson(lam) if lam > 0 else 0):
+                self.flows["support_decisions"] += 1
+                worker = rnd.choice(workers)
+                crisis = rnd.random() < team.crisis_share
+                if worker.decide_to_refer(sw, crisis, self.expected_wait, team.sl_by_default):
+                    person = self._draw.person(rnd)
+                    person["crisis"] = crisis
+                    tolerance = rp.crisis_wait_tolerance_weeks if crisis else rp.planned_wait_tolerance_weeks
+                    self._refer(person, name, worker, tolerance)
+
+    def _refer(self, person, team, worker, tolerance):
+        ref = Referral(self, **person, team=team, referrer=worker, tolerance_weeks=tolerance)
+        self.referrals[ReferralStage.REFERRED][ref.unique_id] = ref
+        self.referred_total += 1
+        self.flows["referrals"] += 1
+        self.events.record(
+            self.week,
+            "referral",
+            referral=ref.unique_id,
+            social_worker=worker.unique_id,
+            team=team,
+            detail=ref.arrangement,
+        )
+        return ref
+
+    # 5. matching ---------------------------------------------------------
+    def _candidates(self, ref):
+        excluded = ref.excluded
+        out = []
+        for carer in chain(self.carers[CarerStage.ACTIVE].values(), self.carers[CarerStage.APPROVED].values()):
+            if carer.free_places > 0 and carer.can_support(ref) and carer.unique_id not in excluded:
+                out.append(carer)
+        return out
+
+    def match(self):
+        rp, w, cp = self.p.referrals, self.p.workload, self.p.carers
+        waiting = self.referrals[ReferralStage.REFERRED]
+        # crisis first, then planned; oldest first within each
+        for ref in sorted(waiting.values(), key=_match_priority):
+            if ref.scan_version == self.supply_version:
+                continue  # nothing has opened since this person was last searched for
+            ref.scan_version = self.supply_version
+            carer = ref.choose_carer(self._candidates(ref))
+            if carer is not None:
+                carer.reserved += 1
+                ref.carer = carer
+                ref.work_weeks = 0
+                self._set_referral_stage(ref, ReferralStage.MATCHING)
+                self.events.record(self.week, "matching_start", referral=ref.unique_id, carer=carer.unique_id)
+
+        for ref in list(self.referrals[ReferralStage.MATCHING].values()):
+            if ref.progress(w.matching_weeks):
+                ref.work_weeks = 0
+                self._set_referral_stage(ref, ReferralStage.INTRODUCTIONS)
+                self.events.record(self.week, "introductions_start", referral=ref.unique_id, carer=ref.carer.unique_id)
+
+        for ref in list(self.referrals[ReferralStage.INTRODUCTIONS].values()):
+            if not ref.progress(int(rp.introduction_weeks.get(ref.arrangement))):
+                continue
+            carer = ref.carer
+            carer.reserved -= 1
+            if ref.agree_to_match(rp.person_agrees) and carer.agree_to_match(cp.carer_agrees):
+                self._set_referral_stage(ref, ReferralStage.ARRANGED)
+                self._start_arrangement(ref, carer, detail=ref.arrangement)
+                self.flows["placements"] += 1
+                wait = self.week - ref.referred_week
+                a = self.p.social_work.expected_wait_smoothing
+                self.expected_wait += a * (wait - self.expected_wait)
+                if ref.referrer is not None and ref.referrer.in_post:
+                    ref.referrer.learn_placed(self.p.social_work)
+            else:
+                self._back_to_waiting(ref, "declined")
+
+    def _back_to_waiting(self, ref, detail):
+        carer = ref.carer
+        ref.excluded.add(carer.unique_id)
+        ref.carer = None
+        ref.work_weeks = 0
+        ref.scan_version = -1
+        self._set_referral_stage(ref, ReferralStage.REFERRED)
+        self.supply_version += 1
+        self.events.record(
+            self.week, "match_declined", referral=ref.unique_id, carer=carer.unique_id, detail=detail
+        )
+
+    def _start_arrangement(self, ref, carer, detail):
+        ref.carer = carer
+        ref.arranged_week = self.week
+        ref.set_end_rate(self.p.referrals)
+        carer.placed.append(ref)
+        self.people_by_kind[ref.arrangement] += 1
+        self.people_by_need[ref.need] += 1
+        if carer.stage == CarerStage.APPROVED:
+            self._set_carer_stage(carer, CarerStage.ACTIVE)
+        self.events.record(self.week, "placement", referral=ref.unique_id, carer=carer.unique_id, detail=detail)
+
+    # 6. withdrawals --------------------------------------------------------
+    def withdraw_waiting(self):
+        for stage in (ReferralStage.REFERRED, ReferralStage.MATCHING):
+            for ref in list(self.referrals[stage].values()):
+                if ref.gives_up():
+                    if ref.carer is not None:
+                        ref.carer.reserved -= 1
+                        ref.carer = None
+                        self.supply_version += 1
+                    self._close_referral(ref, ReferralStage.WITHDRAWN)
+                    self.flows["withdrawals"] += 1
+                    self.events.record(self.week, "withdrawal", referral=ref.unique_id, team=ref.team)
+                    if ref.referrer is not None and ref.referrer.in_post:
+                        ref.referrer.learn_routed_elsewhere(self.p.social_work)
+
+    # 7. arrangements end ---------------------------------------------------
+    def end_arrangements(self):
+        rp = self.p.referrals
+        coverage = self.hours.coverage
+        for ref in list(self.referrals[ReferralStage.ARRANGED].values()):
+            reason = ref.ending(rp, coverage, ref.carer.satisfaction)
+            if reason is not None:
+                self._end_arrangement(ref, reason)
+
+    def _end_arrangement(self, ref, reason):
+        carer = ref.carer
+        carer.placed.remove(ref)
+        self.people_by_kind[ref.arrangement] -= 1
+        self.people_by_need[ref.need] -= 1
+        if not carer.placed and carer.stage == CarerStage.ACTIVE:
+            self._set_carer_stage(carer, CarerStage.APPROVED)
+        self.supply_version += 1
+        self._close_referral(ref, ReferralStage.ENDED)
+        self.flows["arrangements_ended"] += 1
+        if reason == "breakdown":
+            self.flows["breakdowns"] += 1
+        self.events.record(self.week, "arrangement_end", referral=ref.unique_id, carer=carer.unique_id, detail=reason)
+
+    # 8. carers ---------------------------------------------------------------
+    def carers_week(self):
+        cp = self.p.carers
+        coverage = self.hours.coverage
+        fee = self.real_fee_index
+        threshold = cp.satisfied_threshold
+        satisfied = 0
+        for stage in CarerStage.HOUSEHOLDS:
+            for carer in list(self.carers[stage].values()):
+                carer.update_satisfaction(cp, fee, coverage)
+                carer.grow_older()
+                reason = carer.decide_to_leave(cp)
+                if reason is not None:
+                    self._carer_leaves(carer, reason)
+                elif carer.recommends(threshold):
+                    satisfied += 1
+        for stage in CarerStage.PIPELINE:
+            for carer in self.carers[stage].values():
+                carer.grow_older()
+        self.satisfied_households = satisfied
+
+    def _carer_leaves(self, carer, reason):
+        household = carer.stage in CarerStage.HOUSEHOLDS
+        for ref in list(carer.placed):
+            self._end_arrangement(ref, "carer_left")
+        if carer.reserved:
+            for stage in (ReferralStage.MATCHING, ReferralStage.INTRODUCTIONS):
+                for ref in list(self.referrals[stage].values()):
+                    if ref.carer is carer:
+                        carer.reserved -= 1
+                        self._back_to_waiting(ref, "carer_left")
+        del self.carers[carer.stage][carer.unique_id]
+        carer.stage = CarerStage.LEFT
+        if carer.worker is not None:
+            carer.worker.hand_over(carer)
+        if household:
+            self.flows["carer_exits"] += 1
+        else:
+            self.flows["pipeline_dropouts"] += 1
+        self.events.record(self.week, "carer_exit", carer=carer.unique_id, detail=reason)
+        carer.remove()
+
+    # 9. social workers ---------------------------------------------------------
+    def social_workers_week(self):
+        sw, w = self.p.social_work, self.p.workload
+        rnd = self.random
+        gain = w.awareness_gain_per_contact
+        # outreach contacts land in teams in proportion to their size
+        contacts = self.hours.outreach * w.social_workers_reached_per_outreach_hour
+        n_contacts = self.rng.poisson(contacts) if contacts > 0 else 0
+        if n_contacts:
+            everyone = self._all_social_workers()
+            for _ in range(n_contacts):
+                rnd.choice(everyone).hear_about_shared_lives(gain)
+        p_champion = weekly_probability(sw.champion_contacts_per_year)
+        keep = math.exp(-sw.awareness_decay_per_year / 52.0)
+        for workers in self.teams.values():
+            for worker in workers:
+                if worker.champion and len(workers) > 1 and rnd.random() < p_champion:
+                    colleague = rnd.choice(workers)
+                    if colleague is not worker:
+                        colleague.hear_about_shared_lives(gain)
+                worker.forget(keep)
+                worker.tenure_weeks += 1
+        self._turnover(weekly_probability(sw.turnover_per_year))
+
+    def _all_social_workers(self):
+        return [w for workers in self.teams.values() for w in workers]
+
+    def _turnover(self, p_leave):
+        total = sum(len(w) for w in self.teams.values())
+        n = self.rng.binomial(total, p_leave) if p_leave > 0 else 0
+        if not n:
+            return
+        sw = self.p.social_work
+        everyone = [(name, i) for name, workers in self.teams.items() for i in range(len(workers))]
+        for name, i in self.random.sample(everyone, n):
+            old = self.teams[name][i]
+            old.in_post = False
+            new = SocialWorker(
+                self,
+                team=name,
+                awareness=float(self._draw.awareness(self.rng, sw.newcomer_awareness_mean, 1)[0]),
+                trust=sw.trust_prior,
+            )
+            self.teams[name][i] = new
+            self.flows["social_worker_turnover"] += 1
+            self.events.record(self.week, "social_worker_turnover", social_worker=old.unique_id, team=name)
+            old.remove()
+
+    # ------------------------------------------------------------------
+    # bookkeeping
+    # ------------------------------------------------------------------
+    def _set_carer_stage(self, carer, stage):
+        del self.carers[carer.stage][carer.unique_id]
+        carer.stage = stage
+        carer.stage_week = self.week
+        self.carers[stage][carer.unique_id] = carer
+
+    def _set_referral_stage(self, ref, stage):
+        del self.referrals[ref.stage][ref.unique_id]
+        ref.stage = stage
+        self.referrals[stage][ref.unique_id] = ref
+
+    def _close_referral(self, ref, stage):
+        del self.referrals[ref.stage][ref.unique_id]
+        ref.stage = stage
+        ref.carer = None
+        self.closed[stage] += 1
+        ref.remove()
+
+    def _allocate_worker(self, carer):
+        workers = self.scheme_workers
+        if workers:
+            min(workers, key=lambda s: (len(s.caseload), s.unique_id)).take_on(carer)
+
+    def staff_cost_per_week(self) -> float:
+        e = self.p.economics
+        unit = {
+            Role.SCHEME_WORKER: e.scheme_worker_cost_per_year,
+            Role.MANAGER: e.manager_cost_per_year,
+            Role.RECRUITMENT_OFFICER: e.recruitment_officer_cost_per_year,
+        }
+        return sum(unit[s.role] for s in self.staff) / 52.0
+
+    # counts used by reporters, tests and the summary
+    def people_supported(self) -> int:
+        return len(self.referrals[ReferralStage.ARRANGED])
+
+    def accounted_people(self) -> int:
+        """Everyone ever placed initially or referred, by where they are now."""
+        return sum(len(d) for d in self.referrals.values()) + sum(self.closed.values())
+
+
+FLOWS = (
+    "enquiries",
+    "carers_approved",
+    "carer_exits",
+    "pipeline_dropouts",
+    "support_decisions",
+    "referrals",
+    "placements",
+    "withdrawals",
+    "arrangements_ended",
+    "breakdowns",
+    "social_worker_turnover",
+)
+
+
+def _match_priority(ref):
+    return (not ref.crisis, ref.unique_id)
+
+
+class _PersonView:
+    """Attribute view of a drawn person (for compatibility checks before an agent exists)."""
+
+    def __init__(self, person):
+        self.__dict__.update(person)
+        self.excluded = ()
+
+
+class _Drawers:
+    """Draws of people and awareness, with weights normalised once."""
+
+    def __init__(self, p: SlsimConfig):
+        rp = p.referrals
+        self.needs = NEEDS
+        self.need_w = rp.needs_mix.shares()
+        self.kinds = ARRANGEMENTS
+        self.kind_w = rp.arrangement_mix.shares()
+        self.initial_kind_w = p.scheme.initial_arrangement_mix.shares()
+        self.bands = tuple(range(1, len(BANDS) + 1))
+        self.band_w = rp.complexity_mix.shares()
+        self.concentration = p.social_work.awareness_concentration
+
+    def person(self, rnd, initial=False) -> dict:
+        return dict(
+            need=rnd.choices(self.needs, weights=self.need_w)[0],
+            complexity=rnd.choices(self.bands, weights=self.band_w)[0],
+            arrangement=rnd.choices(self.kinds, weights=self.initial_kind_w if initial else self.kind_w)[0],
+            crisis=False,
+        )
+
+    def awareness(self, rng, mean, n):
+        k = self.concentration
+        return rng.beta(mean * k, (1.0 - mean) * k, n)

@@ -1,0 +1,494 @@
+"""The typed parameter tree of slsim.
+
+One immutable dataclass per config group. The YAML files under ``configs/`` hold
+every default value, with its unit and source (or *assumption*) beside it;
+fields here are ``MISSING`` so there is exactly one place a number lives.
+The tree is registered with Hydra's ConfigStore as the schema of the YAML
+(``register_schema``), so a wrong type or an unknown key fails at composition,
+and ``__post_init__`` checks ranges when the config is turned into objects.
+
+Conventions (Starsim-style, see docs/ODD.md):
+* rates are **per year** (``*_per_year``) and converted to weekly
+  probabilities in one place, :mod:`simulation.units`;
+* durations are in **weeks** (``*_weeks``) unless the name says years;
+* money is in **£ at week-0 prices**;
+* probabilities and shares lie in [0, 1].
+"""
+
+from dataclasses import FrozenInstanceError, dataclass, fields, is_dataclass
+from typing import List
+
+from omegaconf import MISSING
+
+NEEDS = (
+    "learning_disability",
+    "mental_health",
+    "pmld",
+    "physical",
+    "sensory",
+    "older_age",
+    "ld_dementia",
+    "dementia",
+    "acquired_brain_injury",
+)
+ARRANGEMENTS = ("live_in", "short_break", "day_support")
+BANDS = ("band1", "band2", "band3")  # complexity bands, 1 = lowest
+
+
+class ConfigError(ValueError):
+    """A parameter value outside what the model allows (one-line message)."""
+
+
+# --------------------------------------------------------------------------
+# validation: the root walks the tree and calls each node's ``check`` with a
+# validator bound to that node's dotted path, so every error names its field.
+# --------------------------------------------------------------------------
+class _V:
+    def __init__(self, node, path: str):
+        self.node, self.path = node, path
+
+    def where(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def fail(self, name: str, allowed: str):
+        value = getattr(self.node, name)
+        raise ConfigError(f"{self.where(name)}={value!r}: allowed {allowed}")
+
+    def range(self, name, lo=None, hi=None, *, lo_open=False, hi_open=False, integer=False):
+        value = getattr(self.node, name)
+        kind = "integer" if integer else "number"
+        if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+            raise ConfigError(f"{self.where(name)}={value!r}: must be a {kind}")
+        ok = lo is None or (value > lo if lo_open else value >= lo)
+        ok = ok and (hi is None or (value < hi if hi_open else value <= hi))
+        if not ok:
+            low = "" if lo is None else f"{lo} {'<' if lo_open else '<='} "
+            high = "" if hi is None else f" {'<' if hi_open else '<='} {hi}"
+            self.fail(name, f"{kind} {low}x{high}")
+
+    def probs(self, *names):
+        for name in names:
+            self.range(name, 0.0, 1.0)
+
+    def non_negative(self, *names, integer=False):
+        for name in names:
+            self.range(name, 0 if integer else 0.0, integer=integer)
+
+
+def _walk(node, path: str):
+    """Check ``node`` and every dataclass below it, children first."""
+    for f in fields(node):
+        value = getattr(node, f.name)
+        sub = f"{path}.{f.name}" if path else f.name
+        if is_dataclass(value):
+            _walk(value, sub)
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                if is_dataclass(item):
+                    _walk(item, f"{sub}[{i}]")
+    check = getattr(node, "check", None)
+    if check is not None:
+        check(_V(node, path))
+
+
+class _Sealed:
+    """Immutable once built. (Not ``frozen=True``: OmegaConf makes frozen
+    dataclasses read-only nodes, which the YAML could then not merge into.)"""
+
+    def __post_init__(self):
+        object.__setattr__(self, "_sealed", True)
+
+    def __setattr__(self, name, value):
+        if self.__dict__.get("_sealed"):
+            raise FrozenInstanceError(f"cannot assign to field {name!r}: parameters are immutable")
+        object.__setattr__(self, name, value)
+
+
+class _Mix(_Sealed):
+    """Non-negative weights over named categories, normalised on use."""
+
+    def check(self, v: _V):
+        names = [f.name for f in fields(self)]
+        v.non_negative(*names)
+        if sum(getattr(self, n) for n in names) <= 0:
+            raise ConfigError(f"{v.path}: weights must not all be 0 ({', '.join(names)})")
+
+    def shares(self) -> tuple:
+        """Weights normalised to sum to 1, in field order."""
+        values = [float(getattr(self, f.name)) for f in fields(self)]
+        total = sum(values)
+        return tuple(x / total for x in values)
+
+
+# --------------------------------------------------------------------------
+# groups
+# --------------------------------------------------------------------------
+@dataclass
+class RunParams(_Sealed):
+    years: int = MISSING
+    warmup_weeks: int = MISSING
+    seed: int = MISSING
+
+    def check(self, v: _V):
+        v.range("years", 1, 100, integer=True)
+        v.range("warmup_weeks", 0, 2600, integer=True)
+        v.range("seed", 0, 2**63 - 1, integer=True)
+
+
+@dataclass
+class WorkloadParams(_Sealed):
+    monitoring_hours_per_household_week: float = MISSING
+    monitoring_hours_per_arrangement_week: float = MISSING
+    new_arrangement_weeks: int = MISSING
+    new_arrangement_monitoring_multiplier: float = MISSING
+    matching_weeks: int = MISSING
+    matching_hours_per_week: float = MISSING
+    introduction_hours_per_week: float = MISSING
+    enquiry_hours_per_week: float = MISSING
+    assessment_hours_per_week: float = MISSING
+    outreach_share: float = MISSING
+    social_workers_reached_per_outreach_hour: float = MISSING
+    awareness_gain_per_contact: float = MISSING
+    enquiries_per_recruitment_hour: float = MISSING
+
+    def check(self, v: _V):
+        v.non_negative("monitoring_hours_per_household_week",
+            "monitoring_hours_per_arrangement_week",
+            "matching_hours_per_week",
+            "introduction_hours_per_week",
+            "enquiry_hours_per_week",
+            "assessment_hours_per_week",
+            "social_workers_reached_per_outreach_hour",
+            "enquiries_per_recruitment_hour",
+        )
+        v.non_negative("new_arrangement_weeks", integer=True)
+        v.range("matching_weeks", 1, 52, integer=True)
+        v.range("new_arrangement_monitoring_multiplier", 1.0, 10.0)
+        v.probs("outreach_share", "awareness_gain_per_contact")
+
+
+@dataclass
+class CapacityMix(_Mix):
+    one: float = MISSING
+    two: float = MISSING
+    three: float = MISSING
+
+
+@dataclass
+class BandMix(_Mix):
+    band1: float = MISSING
+    band2: float = MISSING
+    band3: float = MISSING
+
+
+@dataclass
+class NeedsMix(_Mix):
+    learning_disability: float = MISSING
+    mental_health: float = MISSING
+    pmld: float = MISSING
+    physical: float = MISSING
+    sensory: float = MISSING
+    older_age: float = MISSING
+    ld_dementia: float = MISSING
+    dementia: float = MISSING
+    acquired_brain_injury: float = MISSING
+
+
+@dataclass
+class SkillProbabilities(_Sealed):
+    """Probability that a new carer household can support each need."""
+
+    learning_disability: float = MISSING
+    mental_health: float = MISSING
+    pmld: float = MISSING
+    physical: float = MISSING
+    sensory: float = MISSING
+    older_age: float = MISSING
+    ld_dementia: float = MISSING
+    dementia: float = MISSING
+    acquired_brain_injury: float = MISSING
+
+    def check(self, v: _V):
+        v.probs(*NEEDS)
+
+
+@dataclass
+class ArrangementMix(_Mix):
+    live_in: float = MISSING
+    short_break: float = MISSING
+    day_support: float = MISSING
+
+
+@dataclass
+class PerArrangement(_Sealed):
+    """One number per arrangement type (weeks, rates or £, as the field says)."""
+
+    live_in: float = MISSING
+    short_break: float = MISSING
+    day_support: float = MISSING
+
+    def check(self, v: _V):
+        v.non_negative(*ARRANGEMENTS)
+
+    def get(self, kind: str) -> float:
+        return float(getattr(self, kind))
+
+
+@dataclass
+class SchemeParams(_Sealed):
+    name: str = MISSING
+    scheme_workers: int = MISSING
+    worker_hours_per_week: float = MISSING
+    productive_share: float = MISSING
+    manager_hours_per_week: float = MISSING
+    manager_frontline_share: float = MISSING
+    leadership_quality: float = MISSING
+    leadership_efficiency: float = MISSING
+    recruitment_officers: int = MISSING
+    recruitment_officer_hours_per_week: float = MISSING
+    initial_people_supported: int = MISSING
+    initial_arrangement_mix: ArrangementMix = MISSING
+    initial_carers_approved: int = MISSING
+    initial_carers_in_assessment: int = MISSING
+    initial_enquiries: int = MISSING
+
+    def check(self, v: _V):
+        v.range("scheme_workers", 1, 200, integer=True)
+        v.range("worker_hours_per_week", 0.0, 60.0, lo_open=True)
+        v.range("productive_share", 0.0, 1.0, lo_open=True)
+        v.range("manager_hours_per_week", 0.0, 60.0)
+        v.probs("manager_frontline_share", "leadership_quality")
+        v.range("leadership_efficiency", 0.0, 0.9)
+        v.range("recruitment_officers", 0, 50, integer=True)
+        v.range("recruitment_officer_hours_per_week", 0.0, 60.0)
+        v.non_negative("initial_people_supported",
+            "initial_carers_approved",
+            "initial_carers_in_assessment",
+            "initial_enquiries",
+            integer=True,
+        )
+
+
+@dataclass
+class CarerParams(_Sealed):
+    base_enquiries_per_year: float = MISSING
+    enquiry_fee_elasticity: float = MISSING
+    word_of_mouth_enquiries_per_year: float = MISSING
+    satisfied_threshold: float = MISSING
+    foster_transitions_per_year: float = MISSING
+    enquiry_weeks: int = MISSING
+    enquiry_dropout_per_year: float = MISSING
+    enquiry_to_assessment: float = MISSING
+    assessment_weeks: int = MISSING
+    foster_assessment_weeks: int = MISSING
+    assessment_dropout_per_year: float = MISSING
+    capacity_mix: CapacityMix = MISSING
+    spare_room: float = MISSING
+    day_support_with_room: float = MISSING
+    skills: SkillProbabilities = MISSING
+    complexity_mix: BandMix = MISSING
+    age_mean: float = MISSING
+    age_sd: float = MISSING
+    age_min: float = MISSING
+    age_max: float = MISSING
+    base_exit_per_year: float = MISSING
+    retirement_exit_at_70_per_year: float = MISSING
+    retirement_age_slope: float = MISSING
+    dissatisfied_exit_per_year: float = MISSING
+    idle_exit_per_year: float = MISSING
+    initial_satisfaction: float = MISSING
+    satisfaction_base: float = MISSING
+    satisfaction_sd: float = MISSING
+    satisfaction_adjust_per_week: float = MISSING
+    fee_weight: float = MISSING
+    workload_weight: float = MISSING
+    support_weight: float = MISSING
+    breaks_weight: float = MISSING
+    paid_break_weeks_per_year: float = MISSING
+    carer_agrees: float = MISSING
+
+    def check(self, v: _V):
+        v.non_negative("base_enquiries_per_year",
+            "enquiry_fee_elasticity",
+            "word_of_mouth_enquiries_per_year",
+            "foster_transitions_per_year",
+            "enquiry_dropout_per_year",
+            "assessment_dropout_per_year",
+            "base_exit_per_year",
+            "retirement_exit_at_70_per_year",
+            "retirement_age_slope",
+            "dissatisfied_exit_per_year",
+            "idle_exit_per_year",
+            "fee_weight",
+            "workload_weight",
+            "support_weight",
+            "breaks_weight",
+            "satisfaction_sd",
+        )
+        v.range("enquiry_weeks", 1, 104, integer=True)
+        v.range("assessment_weeks", 1, 208, integer=True)
+        v.range("foster_assessment_weeks", 1, 208, integer=True)
+        v.probs("satisfied_threshold",
+            "enquiry_to_assessment",
+            "spare_room",
+            "day_support_with_room",
+            "initial_satisfaction",
+            "satisfaction_base",
+            "satisfaction_adjust_per_week",
+            "carer_agrees",
+        )
+        v.range("age_min", 18.0, 100.0)
+        v.range("age_max", self.age_min, 100.0)
+        v.range("age_mean", self.age_min, self.age_max)
+        v.range("age_sd", 0.0)
+        v.range("paid_break_weeks_per_year", 0.0, 52.0)
+
+
+@dataclass
+class ReferralParams(_Sealed):
+    needs_mix: NeedsMix = MISSING
+    arrangement_mix: ArrangementMix = MISSING
+    complexity_mix: BandMix = MISSING
+    crisis_wait_tolerance_weeks: int = MISSING
+    planned_wait_tolerance_weeks: int = MISSING
+    introduction_weeks: PerArrangement = MISSING
+    person_agrees: float = MISSING
+    planned_end_per_year: PerArrangement = MISSING
+    breakdown_per_year: float = MISSING
+    breakdown_unsupported_multiplier: float = MISSING
+    breakdown_dissatisfied_multiplier: float = MISSING
+    death_per_year: float = MISSING
+    death_multiplier_older: float = MISSING
+
+    def check(self, v: _V):
+        v.range("crisis_wait_tolerance_weeks", 0, 520, integer=True)
+        v.range("planned_wait_tolerance_weeks", 0, 520, integer=True)
+        v.probs("person_agrees")
+        v.non_negative("breakdown_per_year",
+            "breakdown_unsupported_multiplier",
+            "breakdown_dissatisfied_multiplier",
+            "death_per_year",
+        )
+        v.range("death_multiplier_older", 1.0, 100.0)
+        for kind in ARRANGEMENTS:
+            if self.introduction_weeks.get(kind) != int(self.introduction_weeks.get(kind)):
+                raise ConfigError(
+                    f"referrals.introduction_weeks.{kind}={self.introduction_weeks.get(kind)!r}: "
+                    "must be a whole number of weeks"
+                )
+
+
+@dataclass
+class TeamParams(_Sealed):
+    name: str = MISSING
+    social_workers: int = MISSING
+    decisions_per_worker_per_year: float = MISSING
+    crisis_share: float = MISSING
+    sl_by_default: bool = MISSING
+
+    def check(self, v: _V):
+        if not str(self.name).isidentifier():
+            v.fail("name", "a non-empty identifier (letters, digits, _)")
+        v.range("social_workers", 1, 10_000, integer=True)
+        v.non_negative("decisions_per_worker_per_year")
+        v.probs("crisis_share")
+
+
+@dataclass
+class SocialWorkParams(_Sealed):
+    teams: List[TeamParams] = MISSING
+    initial_awareness_mean: float = MISSING
+    newcomer_awareness_mean: float = MISSING
+    awareness_concentration: float = MISSING
+    awareness_decay_per_year: float = MISSING
+    trust_prior: float = MISSING
+    trust_learning_rate: float = MISSING
+    refer_intercept: float = MISSING
+    refer_awareness_weight: float = MISSING
+    refer_trust_weight: float = MISSING
+    refer_default_weight: float = MISSING
+    crisis_wait_scale_weeks: float = MISSING
+    initial_expected_wait_weeks: float = MISSING
+    expected_wait_smoothing: float = MISSING
+    turnover_per_year: float = MISSING
+    champion_after_successes: int = MISSING
+    champion_contacts_per_year: float = MISSING
+
+    def check(self, v: _V):
+        if len(self.teams) == 0:
+            raise ConfigError("social_work.teams: at least one team is required")
+        names = [team.name for team in self.teams]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise ConfigError(f"social_work.teams[{i}].name={name!r}: team names must be unique")
+        v.probs("initial_awareness_mean",
+            "newcomer_awareness_mean",
+            "trust_prior",
+            "trust_learning_rate",
+            "expected_wait_smoothing",
+        )
+        for name in ("initial_awareness_mean", "newcomer_awareness_mean", "trust_prior"):
+            v.range(name, 0.0, 1.0, lo_open=True, hi_open=True)
+        v.range("awareness_concentration", 0.0, lo_open=True)
+        v.range("crisis_wait_scale_weeks", 0.0, lo_open=True)
+        v.non_negative("awareness_decay_per_year",
+            "refer_awareness_weight",
+            "refer_trust_weight",
+            "refer_default_weight",
+            "initial_expected_wait_weeks",
+            "turnover_per_year",
+            "champion_contacts_per_year",
+        )
+        v.range("refer_intercept", -20.0, 20.0)
+        v.range("champion_after_successes", 1, integer=True)
+
+
+@dataclass
+class EconomicsParams(_Sealed):
+    inflation_per_year: float = MISSING
+    fee_uplift_per_year: float = MISSING
+    carer_fee_per_week: PerArrangement = MISSING
+    savings_per_person_year: PerArrangement = MISSING
+    scheme_worker_cost_per_year: float = MISSING
+    manager_cost_per_year: float = MISSING
+    recruitment_officer_cost_per_year: float = MISSING
+
+    def check(self, v: _V):
+        v.range("inflation_per_year", -0.5, 1.0)
+        v.range("fee_uplift_per_year", -0.5, 1.0)
+        v.non_negative("scheme_worker_cost_per_year",
+            "manager_cost_per_year",
+            "recruitment_officer_cost_per_year",
+        )
+
+
+@dataclass
+class SlsimConfig(_Sealed):
+    """Root of the parameter tree: what ``configs/config.yaml`` composes to."""
+
+    run: RunParams = MISSING
+    scheme: SchemeParams = MISSING
+    workload: WorkloadParams = MISSING
+    carers: CarerParams = MISSING
+    referrals: ReferralParams = MISSING
+    social_work: SocialWorkParams = MISSING
+    economics: EconomicsParams = MISSING
+
+    def __post_init__(self):
+        _walk(self, "")
+        super().__post_init__()
+
+    @property
+    def weeks(self) -> int:
+        """Recorded horizon in weeks (after warm-up)."""
+        return self.run.years * 52
+
+
+SCHEMA_NAME = "slsim_schema"
+
+
+def register_schema() -> None:
+    """Register the tree with Hydra's ConfigStore as the YAML's schema."""
+    from hydra.core.config_store import ConfigStore
+
+    ConfigStore.instance().store(name=SCHEMA_NAME, node=SlsimConfig)

@@ -1,0 +1,77 @@
+"""Run one simulation and write its folder.
+
+``run_simulation(params) -> RunResult`` is plain Python (no Hydra), so tests,
+notebooks and sweeps call it directly. ``write_run_folder`` writes a run's
+files atomically: everything goes to a hidden temporary folder first, then
+each file is renamed into place, ``summary.json`` last, so a folder with a
+``summary.json`` is complete and a failed write leaves nothing behind.
+"""
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from simulation.model import SharedLivesModel
+from simulation.params import SlsimConfig
+from simulation.summary import OUTCOME_DIRECTIONS, summarise
+
+RUN_FILES = ("config.yaml", "metadata.json", "timeseries.parquet", "events.parquet", "summary.json")
+PACKAGES = ("slsim", "mesa", "hydra-core", "omegaconf", "numpy", "scipy", "pandas", "pyarrow", "seaborn")
+
+
+@dataclass
+class RunResult:
+    params: SlsimConfig
+    timeseries: pd.DataFrame
+    events: pd.DataFrame
+    summary: dict
+
+
+def run_simulation(params: SlsimConfig) -> RunResult:
+    """Build the model, run it to the horizon and summarise it."""
+    model = SharedLivesModel(params).run()
+    ts = model.recorder.to_frame()
+    events = model.events.to_frame()
+    return RunResult(params=params, timeseries=ts, events=events, summary=summarise(ts, events))
+
+
+def versions() -> dict:
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def write_run_folder(result: RunResult, run_dir, config_yaml: str) -> Path:
+    """Write the run's files into ``run_dir`` atomically (see module doc)."""
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=run_dir))
+    try:
+        (tmp / "config.yaml").write_text(config_yaml)
+        meta = {"seed": result.params.run.seed, "versions": versions()}
+        (tmp / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
+        result.timeseries.to_parquet(tmp / "timeseries.parquet", index=False, engine="pyarrow")
+        result.events.to_parquet(tmp / "events.parquet", index=False, engine="pyarrow")
+        summary = {
+            "seed": result.params.run.seed,
+            "weeks": result.params.weeks,
+            "outcomes": result.summary,
+            "directions": OUTCOME_DIRECTIONS,
+        }
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        for name in RUN_FILES:  # summary.json last: its presence marks a complete run
+            os.replace(tmp / name, run_dir / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return run_dir

@@ -1,0 +1,103 @@
+"""How the scheme team spends its week.
+
+The team pools its frontline hours and spends them by priority:
+
+1. **monitoring** of approved households and the people placed with them
+   (statutory; more for arrangements in their first weeks);
+2. **matching and introductions** for referrals, oldest first;
+3. **carer enquiries and assessments**, oldest first;
+4. what is left is split between **outreach** to social-work teams and carer
+   **recruitment** (``workload.outreach_share``); recruitment officers add
+   their hours to recruitment.
+
+A task not reached this week does not progress. Nothing caps caseloads: when
+households per worker rise, monitoring eats the hours that growth work needed,
+which is the LGA's "20 households or fewer" effect, emerging.
+"""
+
+from dataclasses import dataclass
+
+from simulation.stages import CarerStage, ReferralStage
+
+ACTIVITIES = ("monitoring", "matching", "assessment", "outreach", "recruitment")
+
+
+@dataclass
+class WeekHours:
+    available: float = 0.0
+    monitoring_demand: float = 0.0
+    monitoring: float = 0.0
+    matching: float = 0.0
+    assessment: float = 0.0
+    outreach: float = 0.0
+    recruitment: float = 0.0
+
+    @property
+    def coverage(self) -> float:
+        """Share of monitoring demand met, 0-1."""
+        if self.monitoring_demand <= 0.0:
+            return 1.0
+        return self.monitoring / self.monitoring_demand
+
+
+def leadership_efficiency(scheme) -> float:
+    """Multiplier on productive hours from the manager's leadership quality."""
+    return 1.0 + scheme.leadership_efficiency * (2.0 * scheme.leadership_quality - 1.0)
+
+
+def monitoring_demand(model) -> float:
+    w = model.p.workload
+    households = len(model.carers[CarerStage.APPROVED]) + len(model.carers[CarerStage.ACTIVE])
+    arranged = model.referrals[ReferralStage.ARRANGED]
+    since = model.week - w.new_arrangement_weeks
+    new = sum(1 for r in arranged.values() if r.arranged_week > since)
+    per_arr = w.monitoring_hours_per_arrangement_week
+    return (
+        households * w.monitoring_hours_per_household_week
+        + len(arranged) * per_arr
+        + new * per_arr * (w.new_arrangement_monitoring_multiplier - 1.0)
+    )
+
+
+def _serve(tasks, hours_each: float, pool: float):
+    """Mark tasks served in order while hours last; return hours used."""
+    used = 0.0
+    for task in tasks:
+        if pool - used >= hours_each:
+            task.served = True
+            used += hours_each
+        else:
+            task.served = False
+    return used
+
+
+def allocate_staff_time(model) -> WeekHours:
+    """Spend this week's staff hours by priority; mark served tasks."""
+    p = model.p
+    w = p.workload
+    eff = leadership_efficiency(p.scheme)
+    hours = WeekHours()
+    pool = sum(s.frontline_hours(p.scheme.productive_share, eff) for s in model.staff)
+    reserved_recruitment = sum(s.recruitment_hours(p.scheme.productive_share, eff) for s in model.staff)
+    hours.available = pool + reserved_recruitment
+
+    hours.monitoring_demand = monitoring_demand(model)
+    hours.monitoring = min(pool, hours.monitoring_demand)
+    pool -= hours.monitoring
+
+    r = model.referrals
+    used = _serve(r[ReferralStage.MATCHING].values(), w.matching_hours_per_week, pool)
+    used += _serve(r[ReferralStage.INTRODUCTIONS].values(), w.introduction_hours_per_week, pool - used)
+    hours.matching = used
+    pool -= used
+
+    c = model.carers
+    used = _serve(c[CarerStage.ENQUIRY].values(), w.enquiry_hours_per_week, pool)
+    used += _serve(c[CarerStage.ASSESSMENT].values(), w.assessment_hours_per_week, pool - used)
+    hours.assessment = used
+    pool -= used
+
+    pool = max(pool, 0.0)
+    hours.outreach = pool * w.outreach_share
+    hours.recruitment = pool - hours.outreach + reserved_recruitment
+    return hours
