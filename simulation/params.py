@@ -182,7 +182,9 @@ class BandMix(_Mix):
 
 
 @dataclass
-class NeedsMix(_Mix):
+class PerNeed(_Sealed):
+    """One number per need, in the order of ``NEEDS``."""
+
     learning_disability: float = MISSING
     mental_health: float = MISSING
     pmld: float = MISSING
@@ -195,28 +197,18 @@ class NeedsMix(_Mix):
 
 
 @dataclass
-class SkillProbabilities(_Sealed):
-    """Probability that a new carer household can support each need."""
+class NeedsMix(_Mix, PerNeed):
+    """Weights over needs (normalised on use)."""
 
-    learning_disability: float = MISSING
-    mental_health: float = MISSING
-    pmld: float = MISSING
-    physical: float = MISSING
-    sensory: float = MISSING
-    older_age: float = MISSING
-    ld_dementia: float = MISSING
-    dementia: float = MISSING
-    acquired_brain_injury: float = MISSING
+
+@dataclass
+class SkillProbabilities(PerNeed):
+    """Probability that a new carer household can support each need."""
 
     def check(self, v: _V):
         v.probs(*NEEDS)
 
 
-@dataclass
-class ArrangementMix(_Mix):
-    live_in: float = MISSING
-    short_break: float = MISSING
-    day_support: float = MISSING
 
 
 @dataclass
@@ -232,6 +224,11 @@ class PerArrangement(_Sealed):
 
     def get(self, kind: str) -> float:
         return float(getattr(self, kind))
+
+
+@dataclass
+class ArrangementMix(_Mix, PerArrangement):
+    """Weights over arrangement types (normalised on use)."""
 
 
 @dataclass
