@@ -49,6 +49,7 @@ class Carer(mesa.Agent):
         self.temperament = temperament  # own offset to target satisfaction
         self.satisfaction = satisfaction  # 0-1
         self.placed = []  # Referral agents in arrangement with this household
+        self.live_in_count = 0  # of whom live-in
         self.reserved = 0  # places held for referrals in matching/introductions
         self.work_weeks = 0  # served weeks in the current pipeline stage
         self.work_weeks_needed = work_weeks_needed
@@ -62,15 +63,26 @@ class Carer(mesa.Agent):
         return self.capacity - len(self.placed) - self.reserved
 
     def can_support(self, referral) -> bool:
-        """Household make-up fits the person (ignores free places)."""
+        """Household make-up fits the person (ignores free places).
+
+        The model's matching applies the same rule inline, for speed
+        (``SharedLivesModel._candidates``); tests hold the two together.
+        """
         return (
             referral.arrangement in self.offers
             and referral.need in self.skills
             and referral.complexity <= self.max_complexity
         )
 
-    def has_live_in(self) -> bool:
-        return any(r.arrangement == "live_in" for r in self.placed)
+    def take_in(self, referral) -> None:
+        self.placed.append(referral)
+        if referral.arrangement == "live_in":
+            self.live_in_count += 1
+
+    def let_go(self, referral) -> None:
+        self.placed.remove(referral)
+        if referral.arrangement == "live_in":
+            self.live_in_count -= 1
 
     # -- pipeline ---------------------------------------------------------
     def progress_pipeline(self) -> bool:
@@ -91,41 +103,34 @@ class Carer(mesa.Agent):
         """After introductions the household agrees with probability p (times satisfaction)."""
         return self.random.random() < p_agree * (0.5 + 0.5 * self.satisfaction)
 
-    # -- satisfaction and exit ------------------------------------------
-    def update_satisfaction(self, cp, real_fee_index: float, coverage: float) -> None:
-        """Move satisfaction toward its target (fees, load, support, breaks)."""
-        load = len(self.placed) / self.capacity
-        target = (
-            cp.satisfaction_base
-            + self.temperament
-            + cp.fee_weight * (real_fee_index - 1.0)
-            - cp.workload_weight * (load - 0.5)
-            - cp.support_weight * (1.0 - coverage)
-        )
-        if self.placed and self.has_live_in():
-            target += cp.breaks_weight * cp.paid_break_weeks_per_year / 6.0
+    # -- the week of an approved household --------------------------------
+    def live_week(self, w: "CarerWeek"):
+        """Satisfaction moves toward its target, the household ages a week and
+        decides whether to leave. Returns the reason for leaving, or None."""
+        placed = self.placed
+        target = w.target_base + self.temperament - w.workload_weight * (len(placed) / self.capacity)
+        if self.live_in_count:
+            target += w.breaks
         target = 0.0 if target < 0.0 else 1.0 if target > 1.0 else target
-        self.satisfaction += cp.satisfaction_adjust_per_week * (target - self.satisfaction)
-
-    def exit_hazards(self, cp) -> tuple:
-        """Yearly hazards of leaving: (other, retirement, dissatisfied, idle)."""
-        retirement = cp.retirement_exit_at_70_per_year * math.exp(cp.retirement_age_slope * (self.age - 70.0))
-        dissatisfied = cp.dissatisfied_exit_per_year * (1.0 - self.satisfaction) ** 2
-        idle = cp.idle_exit_per_year if not self.placed else 0.0
-        return cp.base_exit_per_year, retirement, dissatisfied, idle
-
-    def decide_to_leave(self, cp):
-        """Return the reason for leaving this week, or None to stay."""
-        hazards = self.exit_hazards(cp)
-        total = hazards[0] + hazards[1] + hazards[2] + hazards[3]
-        if self.random.random() >= -math.expm1(-total / WEEKS_PER_YEAR):
+        sat = self.satisfaction = self.satisfaction + w.adjust * (target - self.satisfaction)
+        age = self.age = self.age + w.year
+        # yearly hazards of leaving: other, retirement, dissatisfied, idle
+        h_other = w.base_exit
+        h_retire = w.retire_at_70 * math.exp(w.age_slope * (age - 70.0))
+        h_dissat = w.dissatisfied * (1.0 - sat) ** 2
+        h_idle = w.idle if not placed else 0.0
+        total = h_other + h_retire + h_dissat + h_idle
+        rnd = w.random
+        if rnd.random() >= -math.expm1(-total / WEEKS_PER_YEAR):
             return None
-        pick = self.random.random() * total
-        for reason, h in zip(("other", "retirement", "dissatisfied", "idle"), hazards):
-            pick -= h
-            if pick < 0.0:
-                return reason
-        return "other"
+        pick = rnd.random() * total - h_other
+        if pick < 0.0:
+            return "other"
+        pick -= h_retire
+        if pick < 0.0:
+            return "retirement"
+        pick -= h_dissat
+        return "dissatisfied" if pick < 0.0 else "idle"
 
     def grow_older(self) -> None:
         self.age += 1.0 / WEEKS_PER_YEAR
@@ -133,6 +138,41 @@ class Carer(mesa.Agent):
     def recommends(self, threshold: float) -> bool:
         """A satisfied approved household brings word-of-mouth enquiries."""
         return self.satisfaction >= threshold
+
+
+class CarerWeek:
+    """This week's conditions for every household, computed once per week.
+
+    Satisfaction target = satisfaction_base + temperament
+        + fee_weight * (real fee index - 1)
+        - workload_weight * (people placed / capacity - 0.5)
+        - support_weight * (1 - monitoring coverage)
+        + breaks_weight * paid_break_weeks / 6   (households with someone live-in)
+    clipped to [0, 1]; satisfaction closes ``satisfaction_adjust_per_week`` of the gap.
+    """
+
+    __slots__ = (
+        "target_base", "workload_weight", "breaks", "adjust", "year", "base_exit",
+        "retire_at_70", "age_slope", "dissatisfied", "idle", "random",
+    )
+
+    def __init__(self, cp, real_fee_index: float, coverage: float, random):
+        self.target_base = (
+            cp.satisfaction_base
+            + cp.fee_weight * (real_fee_index - 1.0)
+            + cp.workload_weight * 0.5
+            - cp.support_weight * (1.0 - coverage)
+        )
+        self.workload_weight = cp.workload_weight
+        self.breaks = cp.breaks_weight * cp.paid_break_weeks_per_year / 6.0
+        self.adjust = cp.satisfaction_adjust_per_week
+        self.year = 1.0 / WEEKS_PER_YEAR
+        self.base_exit = cp.base_exit_per_year
+        self.retire_at_70 = cp.retirement_exit_at_70_per_year
+        self.age_slope = cp.retirement_age_slope
+        self.dissatisfied = cp.dissatisfied_exit_per_year
+        self.idle = cp.idle_exit_per_year
+        self.random = random
 
 
 def draw_carer(model, source: str, cp) -> dict:

@@ -3,7 +3,7 @@
 Stage: referred (waiting for a compatible carer with a free place) -> matching
 (the scheme exchanges information with one carer) -> introductions (visits;
 both sides must then agree) -> arranged -> ended (planned, breakdown, death,
-carer left); or withdrawn (routed elsewhere) when the wait exceeds the
+or back to referred when the carer leaves, to be matched again); or withdrawn (routed elsewhere) when the wait exceeds the
 person's tolerance. A declined match sends the person back to referred, and
 that carer is not proposed again.
 """
@@ -51,6 +51,7 @@ class Referral(mesa.Agent):
         self.served = False
         self.scan_version = -1  # supply version last searched at
         self.arranged_week = None
+        self.arrangement_no = 0  # arrangements this person has had (a carer leaving means another)
         self.end_rate = 0.0  # yearly planned-end + death hazard, set when arranged
         self._death = 0.0
 
@@ -85,19 +86,46 @@ class Referral(mesa.Agent):
 
     # -- arrangement ----------------------------------------------------------
     def set_end_rate(self, rp) -> None:
+        """Yearly hazards of a planned ending and of death, constant over the arrangement."""
         death = rp.death_per_year * (rp.death_multiplier_older if self.need in OLDER_NEEDS else 1.0)
         self.end_rate = rp.planned_end_per_year.get(self.arrangement) + death
         self._death = death
 
-    def ending(self, rp, coverage: float, carer_satisfaction: float):
-        """Reason the arrangement ends this week, or None (planned/breakdown/death)."""
-        unsupported = 1.0 + rp.breakdown_unsupported_multiplier * (1.0 - coverage)
-        dissatisfied = 1.0 + rp.breakdown_dissatisfied_multiplier * max(0.0, 0.5 - carer_satisfaction)
-        breakdown = rp.breakdown_per_year * unsupported * dissatisfied
-        total = self.end_rate + breakdown
-        if self.random.random() >= -math.expm1(-total / WEEKS_PER_YEAR):
+    def schedule_end(self, rng, week: int):
+        """Draw the week and kind of this arrangement's planned ending or death.
+
+        The hazard is constant, so the first week with an event is geometric: exactly
+        the same as drawing a weekly Bernoulli from the placement week on.
+        Returns (week, reason) or None when the hazard is zero.
+        """
+        if self.end_rate <= 0.0:
             return None
-        pick = self.random.random() * total
-        if pick < breakdown:
-            return "breakdown"
-        return "death" if pick < breakdown + self._death else "planned"
+        weeks = int(rng.geometric(-math.expm1(-self.end_rate / WEEKS_PER_YEAR)))
+        reason = "death" if self.random.random() * self.end_rate < self._death else "planned"
+        return week + weeks - 1, reason
+
+    def breaks_down(self, w: "ArrangementWeek") -> bool:
+        """Given this arrangement is a thinning candidate (drawn at the upper-bound
+        hazard), does it break down? Accept with p(actual) / p(upper)."""
+        d = 0.5 - self.carer.satisfaction
+        hazard = w.breakdown * (1.0 + w.dissatisfied_mult * (d if d > 0.0 else 0.0))
+        return self.random.random() * w.p_upper < -math.expm1(-hazard / WEEKS_PER_YEAR)
+
+
+class ArrangementWeek:
+    """This week's breakdown conditions, computed once per week.
+
+    Yearly breakdown hazard of an arrangement = breakdown_per_year
+    * (1 + breakdown_unsupported_multiplier * (1 - monitoring coverage))
+    * (1 + breakdown_dissatisfied_multiplier * max(0, 0.5 - carer satisfaction)).
+    ``p_upper`` is the weekly probability at the largest value that can take
+    this week (carer satisfaction 0), used for thinning.
+    """
+
+    __slots__ = ("breakdown", "dissatisfied_mult", "p_upper")
+
+    def __init__(self, rp, coverage: float):
+        self.breakdown = rp.breakdown_per_year * (1.0 + rp.breakdown_unsupported_multiplier * (1.0 - coverage))
+        self.dissatisfied_mult = rp.breakdown_dissatisfied_multiplier
+        upper = self.breakdown * (1.0 + 0.5 * self.dissatisfied_mult)
+        self.p_upper = -math.expm1(-upper / WEEKS_PER_YEAR)

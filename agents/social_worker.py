@@ -17,16 +17,20 @@ import mesa
 
 
 class SocialWorker(mesa.Agent):
-    def __init__(self, model, *, team, awareness, trust, tenure_weeks=0):
+    def __init__(self, model, *, team, awareness, trust, joined_week=None):
         super().__init__(model)
         self.team = team  # team name
         self.awareness = awareness
         self.trust = trust
         self.successes = 0  # referrals placed
         self.failures = 0  # referrals routed elsewhere
-        self.tenure_weeks = tenure_weeks
+        self.joined_week = model.week if joined_week is None else int(joined_week)
         self.champion = False
         self.in_post = True  # False once the worker has left
+
+    @property
+    def tenure_weeks(self) -> int:
+        return self.model.week - self.joined_week
 
     def refer_probability(self, sw, crisis: bool, expected_wait: float, sl_by_default: bool) -> float:
         x = (

@@ -11,13 +11,13 @@ EVENT_KINDS = (
     "assessment_start",
     "carer_approved",
     "carer_exit",  # detail: reason (enquiry_dropout, not_applying, assessment_dropout, retirement, dissatisfied, idle, other)
-    "referral",  # detail: arrangement type sought
+    "referral",  # detail: arrangement type sought, or "rematch" when a person's carer left
     "matching_start",
     "introductions_start",
     "match_declined",
     "placement",  # detail: arrangement type ("initial" rows at initialisation)
     "withdrawal",  # routed elsewhere after waiting past tolerance
-    "arrangement_end",  # detail: planned, breakdown, death, carer_left
+    "arrangement_end",  # detail: planned, breakdown, death, carer_left (the person is then re-matched)
     "social_worker_turnover",
 )
 

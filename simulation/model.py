@@ -15,7 +15,8 @@ Time step: one week. Each ``step()`` runs, in this order:
    free place; served matching and introductions progress; both sides decide;
    placements;
 6. **withdrawals** – people whose wait passed their tolerance are routed elsewhere;
-7. **arrangements end** – planned, breakdown or death;
+7. **arrangements end** – breakdown (hazard this week), then planned endings and
+   deaths due this week (drawn at placement: their hazard is constant);
 8. **carers** – satisfaction moves, households age, some leave;
 9. **social workers** – outreach and champion contacts, forgetting, turnover;
 10. **collect** – one row of the weekly table (recorded weeks only).
@@ -28,13 +29,14 @@ Counters and per-stage registries are kept up to date as events happen
 deterministic); nothing rescans all agents to find a stage.
 """
 
+import heapq
 import math
 from itertools import chain
 
 import mesa
 
-from agents.carer import Carer, draw_carer
-from agents.referral import Referral
+from agents.carer import Carer, CarerWeek, draw_carer
+from agents.referral import ArrangementWeek, Referral
 from agents.scheme_staff import SchemeStaff
 from agents.social_worker import SocialWorker
 from simulation.events import EventLog
@@ -64,6 +66,7 @@ class SharedLivesModel(mesa.Model):
         self.referred_total = 0
         self.supply_version = 0  # bumped whenever a place may have opened
         self.people_by_kind = dict.fromkeys(ARRANGEMENTS, 0)
+        self._scheduled_ends = []  # heap of (week, referral id, arrangement number, "planned" | "death")
         self.people_by_need = dict.fromkeys(NEEDS, 0)
 
         # economy (all money in £ at week-0 prices)
@@ -81,12 +84,17 @@ class SharedLivesModel(mesa.Model):
         self.staff = self._build_staff()
         self.teams = {t.name: [] for t in params.social_work.teams}
         self.team_params = {t.name: t for t in params.social_work.teams}
+        # support decisions per team per week (team sizes are fixed: leavers are replaced)
+        self._decision_rates = [per_week(t.decisions_per_worker_per_year) * t.social_workers for t in params.social_work.teams]
         self._build_social_workers()
         self._build_carers_and_people()
 
         self.recorder = WeeklyRecorder(self)
         for _ in range(params.run.warmup_weeks):
             self.step()
+        # money is in GBP at week-0 prices: rebase the price level (real fees unchanged)
+        self.nominal_fee_index /= self.price_index
+        self.price_index = 1.0
         self.recorder.collect()  # week 0
 
     # ------------------------------------------------------------------
@@ -123,7 +131,7 @@ class SharedLivesModel(mesa.Model):
             awareness = self._draw.awareness(self.rng, sw.initial_awareness_mean, n)
             tenure = self.rng.exponential(52.0 / max(sw.turnover_per_year, 1e-9), n).astype(int)
             agents = SocialWorker.create_agents(
-                self, n, team=team.name, awareness=list(awareness), trust=sw.trust_prior, tenure_weeks=list(tenure)
+                self, n, team=team.name, awareness=list(awareness), trust=sw.trust_prior, joined_week=list(self.week - tenure)
             )
             self.teams[team.name].extend(agents)
 
@@ -199,12 +207,13 @@ class SharedLivesModel(mesa.Model):
         publicity = per_week(cp.base_enquiries_per_year) * attract
         campaign = self.hours.recruitment * self.p.workload.enquiries_per_recruitment_hour * attract
         wom = per_week(cp.word_of_mouth_enquiries_per_year) * self.satisfied_households * attract
-        for source, lam in (("campaign", publicity + campaign), ("word_of_mouth", wom)):
-            for _ in range(rng.poisson(lam) if lam > 0 else 0):
+        foster = per_week(cp.foster_transitions_per_year)
+        n_campaign, n_wom, n_foster = rng.poisson((publicity + campaign, wom, foster))  # one draw per week
+        for source, n in (("campaign", n_campaign), ("word_of_mouth", n_wom)):
+            for _ in range(n):
                 self._new_carer(source, CarerStage.ENQUIRY, cp.enquiry_weeks)
-        if cp.foster_transitions_per_year > 0:
-            for _ in range(rng.poisson(per_week(cp.foster_transitions_per_year))):
-                self._foster_transition()
+        for _ in range(n_foster):
+            self._foster_transition()
 
         p_enquiry_drop = weekly_probability(cp.enquiry_dropout_per_year)
         for carer in list(self.carers[CarerStage.ENQUIRY].values()):
@@ -258,10 +267,10 @@ class SharedLivesModel(mesa.Model):
     def referrals_arrive(self):
         sw, rp = self.p.social_work, self.p.referrals
         rng, rnd = self.rng, self.random
-        for name, workers in self.teams.items():
+        decisions = rng.poisson(self._decision_rates)  # one draw per week, one count per team
+        for (name, workers), n in zip(self.teams.items(), decisions):
             team = self.team_params[name]
-            lam = per_week(team.decisions_per_worker_per_year) * len(workers)
-            for _ in range(rng.poisson(lam) if lam > 0 else 0):
+            for _ in range(n):
                 self.flows["support_decisions"] += 1
                 worker = rnd.choice(workers)
                 crisis = rnd.random() < team.crisis_share
@@ -288,12 +297,18 @@ class SharedLivesModel(mesa.Model):
 
     # 5. matching ---------------------------------------------------------
     def _candidates(self, ref):
+        """Approved households with a free place whose make-up fits the person."""
         excluded = ref.excluded
-        out = []
-        for carer in chain(self.carers[CarerStage.ACTIVE].values(), self.carers[CarerStage.APPROVED].values()):
-            if carer.free_places > 0 and carer.can_support(ref) and carer.unique_id not in excluded:
-                out.append(carer)
-        return out
+        kind, need, complexity = ref.arrangement, ref.need, ref.complexity
+        return [
+            carer
+            for carer in chain(self.carers[CarerStage.ACTIVE].values(), self.carers[CarerStage.APPROVED].values())
+            if carer.capacity - len(carer.placed) - carer.reserved > 0
+            and kind in carer.offers
+            and need in carer.skills
+            and complexity <= carer.max_complexity
+            and carer.unique_id not in excluded
+        ]
 
     def match(self):
         rp, w, cp = self.p.referrals, self.p.workload, self.p.carers
@@ -326,13 +341,16 @@ class SharedLivesModel(mesa.Model):
                 self._set_referral_stage(ref, ReferralStage.ARRANGED)
                 self._start_arrangement(ref, carer, detail=ref.arrangement)
                 self.flows["placements"] += 1
-                wait = self.week - ref.referred_week
-                a = self.p.social_work.expected_wait_smoothing
-                self.expected_wait += a * (wait - self.expected_wait)
+                self._observe_wait(self.week - ref.referred_week)
                 if ref.referrer is not None and ref.referrer.in_post:
                     ref.referrer.learn_placed(self.p.social_work)
             else:
                 self._back_to_waiting(ref, "declined")
+
+    def _observe_wait(self, weeks):
+        """Social workers' belief about the scheme's wait, from placements and withdrawals."""
+        a = self.p.social_work.expected_wait_smoothing
+        self.expected_wait += a * (weeks - self.expected_wait)
 
     def _back_to_waiting(self, ref, detail):
         carer = ref.carer
@@ -350,7 +368,11 @@ class SharedLivesModel(mesa.Model):
         ref.carer = carer
         ref.arranged_week = self.week
         ref.set_end_rate(self.p.referrals)
-        carer.placed.append(ref)
+        ref.arrangement_no += 1
+        scheduled = ref.schedule_end(self.rng, self.week)
+        if scheduled is not None:
+            heapq.heappush(self._scheduled_ends, (scheduled[0], ref.unique_id, ref.arrangement_no, scheduled[1]))
+        carer.take_in(ref)
         self.people_by_kind[ref.arrangement] += 1
         self.people_by_need[ref.need] += 1
         if carer.stage == CarerStage.APPROVED:
@@ -368,49 +390,74 @@ class SharedLivesModel(mesa.Model):
                         self.supply_version += 1
                     self._close_referral(ref, ReferralStage.WITHDRAWN)
                     self.flows["withdrawals"] += 1
+                    self._observe_wait(self.week - ref.referred_week)
                     self.events.record(self.week, "withdrawal", referral=ref.unique_id, team=ref.team)
                     if ref.referrer is not None and ref.referrer.in_post:
                         ref.referrer.learn_routed_elsewhere(self.p.social_work)
 
     # 7. arrangements end ---------------------------------------------------
     def end_arrangements(self):
-        rp = self.p.referrals
-        coverage = self.hours.coverage
-        for ref in list(self.referrals[ReferralStage.ARRANGED].values()):
-            reason = ref.ending(rp, coverage, ref.carer.satisfaction)
-            if reason is not None:
+        """Breakdowns by thinning at this week's upper-bound hazard, then the planned
+        endings and deaths scheduled for this week (drawn at placement)."""
+        week = ArrangementWeek(self.p.referrals, self.hours.coverage)
+        arranged = self.referrals[ReferralStage.ARRANGED]
+        k = self.rng.binomial(len(arranged), week.p_upper) if arranged and week.p_upper > 0 else 0
+        if k:
+            for ref in self.random.sample(list(arranged.values()), k):
+                if ref.breaks_down(week):
+                    self._end_arrangement(ref, "breakdown")
+        due = self._scheduled_ends
+        while due and due[0][0] <= self.week:
+            _, ref_id, number, reason = heapq.heappop(due)
+            ref = arranged.get(ref_id)
+            if ref is not None and ref.arrangement_no == number:  # still that arrangement
                 self._end_arrangement(ref, reason)
 
-    def _end_arrangement(self, ref, reason):
+    def _rematch(self, ref):
+        """The carer left: the arrangement ends and the person waits to be matched again."""
         carer = ref.carer
-        carer.placed.remove(ref)
+        self._release_place(ref, "carer_left")
+        ref.excluded.add(carer.unique_id)
+        ref.carer = None
+        ref.work_weeks = 0
+        ref.scan_version = -1
+        ref.crisis = False
+        ref.referred_week = self.week
+        ref.withdraw_week = self.week + self.p.referrals.planned_wait_tolerance_weeks
+        self._set_referral_stage(ref, ReferralStage.REFERRED)
+        self.flows["rematch_referrals"] += 1
+        self.events.record(self.week, "referral", referral=ref.unique_id, team=ref.team, detail="rematch")
+
+    def _release_place(self, ref, reason):
+        carer = ref.carer
+        carer.let_go(ref)
         self.people_by_kind[ref.arrangement] -= 1
         self.people_by_need[ref.need] -= 1
         if not carer.placed and carer.stage == CarerStage.ACTIVE:
             self._set_carer_stage(carer, CarerStage.APPROVED)
         self.supply_version += 1
-        self._close_referral(ref, ReferralStage.ENDED)
         self.flows["arrangements_ended"] += 1
+        self.events.record(self.week, "arrangement_end", referral=ref.unique_id, carer=carer.unique_id, detail=reason)
+
+    def _end_arrangement(self, ref, reason):
+        self._release_place(ref, reason)
+        self._close_referral(ref, ReferralStage.ENDED)
         if reason == "breakdown":
             self.flows["breakdowns"] += 1
-        self.events.record(self.week, "arrangement_end", referral=ref.unique_id, carer=carer.unique_id, detail=reason)
 
     # 8. carers ---------------------------------------------------------------
     def carers_week(self):
         cp = self.p.carers
-        coverage = self.hours.coverage
-        fee = self.real_fee_index
+        week = CarerWeek(cp, self.real_fee_index, self.hours.coverage, self.random)
         threshold = cp.satisfied_threshold
         satisfied = 0
         for stage in CarerStage.HOUSEHOLDS:
             for carer in list(self.carers[stage].values()):
-                carer.update_satisfaction(cp, fee, coverage)
-                carer.grow_older()
-                reason = carer.decide_to_leave(cp)
+                reason = carer.live_week(week)
                 if reason is not None:
                     self._carer_leaves(carer, reason)
-                elif carer.recommends(threshold):
-                    satisfied += 1
+                elif carer.placed and carer.recommends(threshold):
+                    satisfied += 1  # word of mouth comes from satisfied active carers
         for stage in CarerStage.PIPELINE:
             for carer in self.carers[stage].values():
                 carer.grow_older()
@@ -419,7 +466,7 @@ class SharedLivesModel(mesa.Model):
     def _carer_leaves(self, carer, reason):
         household = carer.stage in CarerStage.HOUSEHOLDS
         for ref in list(carer.placed):
-            self._end_arrangement(ref, "carer_left")
+            self._rematch(ref)
         if carer.reserved:
             for stage in (ReferralStage.MATCHING, ReferralStage.INTRODUCTIONS):
                 for ref in list(self.referrals[stage].values()):
@@ -458,7 +505,6 @@ class SharedLivesModel(mesa.Model):
                     if colleague is not worker:
                         colleague.hear_about_shared_lives(gain)
                 worker.forget(keep)
-                worker.tenure_weeks += 1
         self._turnover(weekly_probability(sw.turnover_per_year))
 
     def _all_social_workers(self):
@@ -491,12 +537,14 @@ class SharedLivesModel(mesa.Model):
     def _set_carer_stage(self, carer, stage):
         del self.carers[carer.stage][carer.unique_id]
         carer.stage = stage
+        carer.served = False  # this week's hours were for the old stage
         carer.stage_week = self.week
         self.carers[stage][carer.unique_id] = carer
 
     def _set_referral_stage(self, ref, stage):
         del self.referrals[ref.stage][ref.unique_id]
         ref.stage = stage
+        ref.served = False  # this week's hours were for the old stage
         self.referrals[stage][ref.unique_id] = ref
 
     def _close_referral(self, ref, stage):
@@ -539,6 +587,7 @@ FLOWS = (
     "placements",
     "withdrawals",
     "arrangements_ended",
+    "rematch_referrals",
     "breakdowns",
     "social_worker_turnover",
 )

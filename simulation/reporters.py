@@ -3,7 +3,7 @@
 Each reporter is a plain function of the model reading counters the model
 keeps up to date as events happen (no rescans of all agents). The recorder
 appends one tuple per recorded week; Mesa's DataCollector would deep-copy
-every value, which costs more than the rest of a collect (see
+every value, which about doubles the cost of a collect (measured in
 benchmarks/README.md), so this thin recorder is used instead.
 
 ``OUTCOME_DIRECTIONS`` in :mod:`simulation.summary` says whether more is better.
@@ -103,27 +103,45 @@ def monitoring_coverage(m):
     return m.hours.coverage
 
 
+def _sw_stats(m) -> dict:
+    """Social-worker sums for this week, computed once per collect and reused."""
+    cache = m.__dict__.get("_sw_stats_cache")
+    if cache is not None and cache[0] == m.week:
+        return cache[1]
+    stats = {"n": 0, "awareness": 0.0, "trust": 0.0, "champions": 0, "teams": {}}
+    for team, workers in m.teams.items():
+        a = 0.0
+        for w in workers:
+            a += w.awareness
+            stats["trust"] += w.trust
+            stats["champions"] += w.champion
+        stats["teams"][team] = a / len(workers)
+        stats["awareness"] += a
+        stats["n"] += len(workers)
+    m._sw_stats_cache = (m.week, stats)
+    return stats
+
+
 def social_workers(m):
-    return sum(len(w) for w in m.teams.values())
+    return _sw_stats(m)["n"]
 
 
 def sw_mean_awareness(m):
-    workers = [w for ws in m.teams.values() for w in ws]
-    return sum(w.awareness for w in workers) / len(workers)
+    s = _sw_stats(m)
+    return s["awareness"] / s["n"]
 
 
 def sw_mean_trust(m):
-    workers = [w for ws in m.teams.values() for w in ws]
-    return sum(w.trust for w in workers) / len(workers)
+    s = _sw_stats(m)
+    return s["trust"] / s["n"]
 
 
 def sw_champions(m):
-    return sum(w.champion for ws in m.teams.values() for w in ws)
+    return _sw_stats(m)["champions"]
 
 
 def team_awareness(team, m):
-    workers = m.teams[team]
-    return sum(w.awareness for w in workers) / len(workers)
+    return _sw_stats(m)["teams"][team]
 
 
 def carer_mean_satisfaction(m):
@@ -166,6 +184,7 @@ FLOW_COLUMNS = {
     "referrals_placed": "placements",
     "referrals_withdrawn": "withdrawals",
     "arrangements_ended": "arrangements_ended",
+    "rematch_referrals": "rematch_referrals",
     "breakdowns": "breakdowns",
     "social_worker_turnover": "social_worker_turnover",
 }
@@ -213,11 +232,12 @@ class WeeklyRecorder:
     def __init__(self, model):
         self.model = model
         self.reporters = build_reporters(model)
+        self._functions = list(self.reporters.values())
         self.rows = []
 
     def collect(self):
         m = self.model
-        self.rows.append(tuple(f(m) for f in self.reporters.values()))
+        self.rows.append([f(m) for f in self._functions])
 
     def to_frame(self) -> pd.DataFrame:
         df = pd.DataFrame.from_records(self.rows, columns=list(self.reporters))

@@ -66,13 +66,27 @@ def _num(x):
 
 
 def mean_wait_to_placement(events: pd.DataFrame, first_week: int = 1) -> float:
-    """Mean weeks from referral to placement, for placements in recorded weeks."""
-    refs = events.loc[events["event"] == "referral", ["referral_id", "week"]]
-    placed = events.loc[(events["event"] == "placement") & (events["week"] >= first_week), ["referral_id", "week"]]
-    joined = placed.merge(refs, on="referral_id", suffixes=("_placed", "_referred"))
+    """Mean weeks from (re-)referral to placement, for placements in recorded weeks.
+
+    A person re-matched after their carer left has a second referral event; each
+    placement is timed from the latest referral event of that person before it.
+    """
+    cols = ["referral_id", "week"]
+    refs = events.loc[events["event"] == "referral", cols].rename(columns={"week": "referred"})
+    placed = events.loc[(events["event"] == "placement") & (events["week"] >= first_week), cols]
+    if placed.empty or refs.empty:
+        return math.nan
+    joined = pd.merge_asof(
+        placed.sort_values("week").astype({"week": "int64"}),
+        refs.sort_values("referred").astype({"referred": "int64"}),
+        left_on="week",
+        right_on="referred",
+        by="referral_id",
+        direction="backward",
+    ).dropna(subset=["referred"])
     if joined.empty:
         return math.nan
-    return float((joined["week_placed"] - joined["week_referred"]).mean())
+    return float((joined["week"] - joined["referred"]).mean())
 
 
 def payback_week(weeks: np.ndarray, net: np.ndarray, cost: np.ndarray):
