@@ -1,0 +1,132 @@
+"""The documentation is current and every parameter is documented.
+
+(a) the parameter table in docs/ODD.md matches the YAML (``paramdoc --check``);
+(b) every leaf of the composed default config has a row in that table, with
+    the same default value;
+(c) every YAML parameter line (or the parent line whose comment it inherits)
+    says what unit the number is in (or that it is dimensionless) and where it
+    comes from (a source, or the word "assumption"/"calibrated").
+"""
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from omegaconf import DictConfig, ListConfig, OmegaConf
+
+from simulation import paramdoc
+from simulation.config import compose_cfg
+
+# a unit, or a marker that the number has none
+UNIT = re.compile(
+    r"\b(weeks?|years?|hours?|GBP|persons?|households?|head count|count|enquiries|contacts|decisions)\b"
+    r"|£|/\s*(week|year|hour|household|worker)\b|\bper (week|year|hour)\b"
+    r"|\b(dimensionless|weights|share|probability|fraction(al)?|log-odds|multiplier|per unit)\b"
+    r"|\b0-1\b|>=?\s*\d",
+    re.IGNORECASE,
+)
+FLAG = re.compile(r"\b(on|off|true|false|flag|switch)\b", re.IGNORECASE)  # booleans: what true means
+SOURCE = re.compile(
+    r"LGA|DESIGN\.md|Shared Lives Plus|Bank of England|Skills for Care|Devon|SASCI|CQC|\bassumption\b|\bcalibrated\b",
+    re.IGNORECASE,
+)
+
+
+def table_rows():
+    """{dotted name: default cell} of the table in docs/ODD.md."""
+    text = paramdoc.DOC.read_text()
+    body = text.split(paramdoc.START, 1)[1].split(paramdoc.END, 1)[0]
+    rows = re.findall(r"^\| `([^`]+)` \| (.*?) \| .* \|$", body, re.MULTILINE)
+    return {name: default.replace("\\|", "|") for name, default in rows}
+
+
+def config_leaves(node, path=""):
+    """{dotted name: value} of the composed config; list items as ``name[].field``."""
+    out = {}
+    if isinstance(node, DictConfig):
+        for key in node:
+            sub = f"{path}.{key}" if path else str(key)
+            out.update(config_leaves(node._get_node(key), sub))
+    elif isinstance(node, ListConfig):
+        for item in node:
+            for name, value in config_leaves(item, f"{path}[]").items():
+                out.setdefault(name, []).append(value)
+    else:
+        out[path] = OmegaConf.to_container(node) if OmegaConf.is_config(node) else node._value()
+    return out
+
+
+def same(cell, value):
+    return yaml.safe_load(cell) == value
+
+
+# (a) ---------------------------------------------------------------------------
+def test_param_table_is_current():
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulation.paramdoc", "--check"],
+        cwd=paramdoc.ROOT, capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_check_detects_a_stale_table(tmp_path, monkeypatch, capsys):
+    doc = tmp_path / "ODD.md"
+    doc.write_text(f"intro\n{paramdoc.START}\n| old | table |\n{paramdoc.END}\nrest\n")
+    monkeypatch.setattr(paramdoc, "DOC", doc)
+    assert paramdoc.main(["--check"]) == 1
+    assert len(capsys.readouterr().out.strip().splitlines()) == 1
+    assert paramdoc.main(["--write"]) == 0
+    assert paramdoc.main(["--check"]) == 0
+    text = doc.read_text()
+    assert text.startswith("intro\n") and text.endswith("rest\n") and "`run.years`" in text
+
+
+# (b) ---------------------------------------------------------------------------
+def test_every_config_leaf_is_in_the_table():
+    leaves = config_leaves(compose_cfg())
+    rows = table_rows()
+    missing = sorted(set(leaves) - set(rows))
+    extra = sorted(set(rows) - set(leaves))
+    assert not missing, f"parameters missing from the table in docs/ODD.md: {missing}"
+    assert not extra, f"rows in docs/ODD.md that are not parameters of the composed config: {extra}"
+    wrong = []
+    for name, value in leaves.items():
+        cell = rows[name]
+        if cell.startswith("${"):
+            continue  # interpolation: the table shows it as written
+        if isinstance(value, list):  # one value per list item, "label: value; ..."
+            parts = [p.split(": ", 1)[-1] for p in cell.split("; ")]
+            ok = len(parts) == len(value) and all(same(p, v) for p, v in zip(parts, value))
+        else:
+            ok = same(cell, value)
+        if not ok:
+            wrong.append(f"{name}: table {cell!r}, config {value!r}")
+    assert not wrong, "table defaults differ from the composed config:\n" + "\n".join(wrong)
+
+
+# (c) ---------------------------------------------------------------------------
+def comment_problem(p):
+    """Why a parameter's comment is not enough, or None."""
+    if not p.comment:
+        return "no comment"
+    if p.name.rsplit(".", 1)[-1] == "name":
+        return None  # a label (scheme or team name): saying what it names is enough
+    text = " ".join([p.comment, *p.notes])
+    values = [v.split(": ", 1)[-1] for v in p.default.split("; ")]
+    is_flag = all(v in ("true", "false") for v in values)
+    lacks = []
+    if not (UNIT.search(text) or (is_flag and FLAG.search(text))):
+        lacks.append("a unit (or 'dimensionless', '0-1', 'weights', ...)")
+    if not SOURCE.search(text):
+        lacks.append("a source (LGA, DESIGN.md, Shared Lives Plus, ...) or the word 'assumption'/'calibrated'")
+    return "lacks " + " and ".join(lacks) if lacks else None
+
+
+@pytest.mark.parametrize("p", paramdoc.collect(), ids=lambda p: p.name)
+def test_yaml_comment_has_unit_and_source(p):
+    problem = comment_problem(p)
+    where = f"{p.file}:{p.line} {p.name}" + (" (comment inherited from the parent line)" if p.inherited else "")
+    if problem is not None:
+        pytest.fail(f"{where}: {problem}: {p.comment!r}", pytrace=False)
