@@ -5,7 +5,12 @@ every default value, with its unit and source (or *assumption*) beside it;
 fields here are ``MISSING`` so there is exactly one place a number lives.
 The tree is registered with Hydra's ConfigStore as the schema of the YAML
 (``register_schema``), so a wrong type or an unknown key fails at composition,
-and ``__post_init__`` checks ranges when the config is turned into objects.
+and the root's ``__post_init__`` checks ranges, naming each field by its
+dotted path, when the config is turned into objects. Only the root
+(:class:`SlsimConfig`) validates: a group built on its own (for example
+``dataclasses.replace(params.scheme, ...)``) is checked when it is put back
+into a root with ``dataclasses.replace(params, scheme=...)``, and the model
+accepts only a root.
 
 Conventions (Starsim-style, see docs/ODD.md):
 * rates are **per year** (``*_per_year``) and converted to weekly
@@ -76,7 +81,7 @@ class _V:
 
 
 def _walk(node, path: str):
-    """Check ``node`` and every dataclass below it, children first."""
+    """Check ``node`` and every dataclass below it, children first; lists become tuples."""
     for f in fields(node):
         value = getattr(node, f.name)
         sub = f"{path}.{f.name}" if path else f.name
@@ -86,6 +91,8 @@ def _walk(node, path: str):
             for i, item in enumerate(value):
                 if is_dataclass(item):
                     _walk(item, f"{sub}[{i}]")
+            if isinstance(value, list):
+                object.__setattr__(node, f.name, tuple(value))  # immutable like the rest
     check = getattr(node, "check", None)
     if check is not None:
         check(_V(node, path))
@@ -102,6 +109,9 @@ class _Sealed:
         if self.__dict__.get("_sealed"):
             raise FrozenInstanceError(f"cannot assign to field {name!r}: parameters are immutable")
         object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        raise FrozenInstanceError(f"cannot delete field {name!r}: parameters are immutable")
 
 
 class _Mix(_Sealed):
@@ -393,7 +403,7 @@ class TeamParams(_Sealed):
 
 @dataclass
 class SocialWorkParams(_Sealed):
-    teams: List[TeamParams] = MISSING
+    teams: List[TeamParams] = MISSING  # a tuple once validated
     initial_awareness_mean: float = MISSING
     newcomer_awareness_mean: float = MISSING
     awareness_concentration: float = MISSING

@@ -69,20 +69,18 @@ def mean_wait_to_placement(events: pd.DataFrame, first_week: int = 1) -> float:
     """Mean weeks from (re-)referral to placement, for placements in recorded weeks.
 
     A person re-matched after their carer left has a second referral event; each
-    placement is timed from the latest referral event of that person before it.
+    placement is timed from that person's latest referral event *before it in
+    the event log* (the log is in the order things happened, so a rematch later
+    in the same week as a placement is not taken for its start).
     """
-    cols = ["referral_id", "week"]
-    refs = events.loc[events["event"] == "referral", cols].rename(columns={"week": "referred"})
-    placed = events.loc[(events["event"] == "placement") & (events["week"] >= first_week), cols]
+    log = events.reset_index(drop=True)
+    log = log.assign(seq=np.arange(len(log), dtype="int64"))
+    refs = log.loc[log["event"] == "referral", ["referral_id", "seq", "week"]]
+    placed = log.loc[(log["event"] == "placement") & (log["week"] >= first_week), ["referral_id", "seq", "week"]]
     if placed.empty or refs.empty:
         return math.nan
     joined = pd.merge_asof(
-        placed.sort_values("week").astype({"week": "int64"}),
-        refs.sort_values("referred").astype({"referred": "int64"}),
-        left_on="week",
-        right_on="referred",
-        by="referral_id",
-        direction="backward",
+        placed, refs.rename(columns={"week": "referred"}), on="seq", by="referral_id", direction="backward"
     ).dropna(subset=["referred"])
     if joined.empty:
         return math.nan
