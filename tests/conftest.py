@@ -1,0 +1,21 @@
+"""Fixtures of the slsim test suite (helpers live in tests/helpers.py)."""
+
+from pathlib import Path
+
+import pytest
+
+from helpers import BIN, params
+from simulation.params import SlsimConfig
+
+
+@pytest.fixture(scope="session")
+def default_params() -> SlsimConfig:
+    return params()
+
+
+@pytest.fixture(scope="session")
+def slsim_exe() -> Path:
+    exe = BIN / "slsim"
+    if not exe.exists():
+        pytest.fail(f"console script not found at {exe}; install the package (make venv)")
+    return exe
