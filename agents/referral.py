@@ -49,7 +49,7 @@ class Referral(mesa.Agent):
         self.excluded = set()  # carer ids that declined or were declined
         self.work_weeks = 0
         self.served = False
-        self.scan_version = -1  # supply version last searched at
+        self.scan_version = -1  # length of the model's opened-places log at the last search (-1: search all)
         self.arranged_week = None
         self.arrangement_no = 0  # arrangements this person has had (a carer leaving means another)
         self.end_rate = 0.0  # yearly planned-end + death hazard, set when arranged

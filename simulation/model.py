@@ -64,7 +64,7 @@ class SharedLivesModel(mesa.Model):
         self.closed = {ReferralStage.ENDED: 0, ReferralStage.WITHDRAWN: 0}
         self.initial_people = 0  # people placed at initialisation (not referred)
         self.referred_total = 0
-        self.supply_version = 0  # bumped whenever a place may have opened
+        self._opened = []  # log of carers where a place may have opened (approval, ending, release)
         self.people_by_kind = dict.fromkeys(ARRANGEMENTS, 0)
         self._scheduled_ends = []  # heap of (week, referral id, arrangement number, "planned" | "death")
         self.people_by_need = dict.fromkeys(NEEDS, 0)
@@ -234,7 +234,7 @@ class SharedLivesModel(mesa.Model):
             elif carer.progress_pipeline():
                 self._set_carer_stage(carer, CarerStage.APPROVED)
                 self._allocate_worker(carer)
-                self.supply_version += 1
+                self._opened.append(carer)
                 self.flows["carers_approved"] += 1
                 self.events.record(self.week, "carer_approved", carer=carer.unique_id, detail=carer.source)
 
@@ -296,13 +296,15 @@ class SharedLivesModel(mesa.Model):
         return ref
 
     # 5. matching ---------------------------------------------------------
-    def _candidates(self, ref):
-        """Approved households with a free place whose make-up fits the person."""
+    def _candidates(self, ref, pool=None):
+        """Approved households in ``pool`` (default: all) with a free place whose make-up fits."""
+        if pool is None:
+            pool = chain(self.carers[CarerStage.ACTIVE].values(), self.carers[CarerStage.APPROVED].values())
         excluded = ref.excluded
         kind, need, complexity = ref.arrangement, ref.need, ref.complexity
         return [
             carer
-            for carer in chain(self.carers[CarerStage.ACTIVE].values(), self.carers[CarerStage.APPROVED].values())
+            for carer in pool
             if carer.capacity - len(carer.placed) - carer.reserved > 0
             and kind in carer.offers
             and need in carer.skills
@@ -313,12 +315,23 @@ class SharedLivesModel(mesa.Model):
     def match(self):
         rp, w, cp = self.p.referrals, self.p.workload, self.p.carers
         waiting = self.referrals[ReferralStage.REFERRED]
+        opened = self._opened
+        now = len(opened)
+        households = CarerStage.HOUSEHOLDS
         # crisis first, then planned; oldest first within each
         for ref in sorted(waiting.values(), key=_match_priority):
-            if ref.scan_version == self.supply_version:
-                continue  # nothing has opened since this person was last searched for
-            ref.scan_version = self.supply_version
-            carer = ref.choose_carer(self._candidates(ref))
+            since = ref.scan_version
+            if since == now:
+                continue  # no place has opened since this person was last searched for
+            if since < 0 or ref.linked_carer is not None:
+                candidates = self._candidates(ref)
+            else:
+                # places only open through logged events, so a person who found no
+                # match before only needs the carers logged since (same result, cheaper)
+                fresh = dict.fromkeys(c for c in opened[since:] if c.stage in households)
+                candidates = self._candidates(ref, fresh)
+            ref.scan_version = now
+            carer = ref.choose_carer(candidates)
             if carer is not None:
                 carer.reserved += 1
                 ref.carer = carer
@@ -359,7 +372,7 @@ class SharedLivesModel(mesa.Model):
         ref.work_weeks = 0
         ref.scan_version = -1
         self._set_referral_stage(ref, ReferralStage.REFERRED)
-        self.supply_version += 1
+        self._opened.append(carer)
         self.events.record(
             self.week, "match_declined", referral=ref.unique_id, carer=carer.unique_id, detail=detail
         )
@@ -386,8 +399,8 @@ class SharedLivesModel(mesa.Model):
                 if ref.gives_up():
                     if ref.carer is not None:
                         ref.carer.reserved -= 1
+                        self._opened.append(ref.carer)
                         ref.carer = None
-                        self.supply_version += 1
                     self._close_referral(ref, ReferralStage.WITHDRAWN)
                     self.flows["withdrawals"] += 1
                     self._observe_wait(self.week - ref.referred_week)
@@ -435,7 +448,7 @@ class SharedLivesModel(mesa.Model):
         self.people_by_need[ref.need] -= 1
         if not carer.placed and carer.stage == CarerStage.ACTIVE:
             self._set_carer_stage(carer, CarerStage.APPROVED)
-        self.supply_version += 1
+        self._opened.append(carer)
         self.flows["arrangements_ended"] += 1
         self.events.record(self.week, "arrangement_end", referral=ref.unique_id, carer=carer.unique_id, detail=reason)
 
