@@ -148,6 +148,7 @@ class CarerWeek:
         - workload_weight * (people placed / capacity - 0.5)
         - support_weight * (1 - monitoring coverage)
         + breaks_weight * paid_break_weeks / 6   (households with someone live-in)
+        + shift (pandemic: -satisfaction_drop * size; carer support lever: +boost)
     clipped to [0, 1]; satisfaction closes ``satisfaction_adjust_per_week`` of the gap.
     """
 
@@ -156,19 +157,24 @@ class CarerWeek:
         "retire_at_70", "age_slope", "dissatisfied", "idle", "random",
     )
 
-    def __init__(self, cp, real_fee_index: float, coverage: float, random):
+    def __init__(
+        self, cp, real_fee_index: float, coverage: float, random, *, shift=0.0, paid_break_weeks=None, retirement_factor=1.0
+    ):
         self.target_base = (
             cp.satisfaction_base
             + cp.fee_weight * (real_fee_index - 1.0)
             + cp.workload_weight * 0.5
             - cp.support_weight * (1.0 - coverage)
         )
+        if shift:
+            self.target_base += shift  # shocks (pandemic) and levers (carer support)
+        breaks = cp.paid_break_weeks_per_year if paid_break_weeks is None else paid_break_weeks
         self.workload_weight = cp.workload_weight
-        self.breaks = cp.breaks_weight * cp.paid_break_weeks_per_year / 6.0
+        self.breaks = cp.breaks_weight * breaks / 6.0
         self.adjust = cp.satisfaction_adjust_per_week
         self.year = 1.0 / WEEKS_PER_YEAR
         self.base_exit = cp.base_exit_per_year
-        self.retire_at_70 = cp.retirement_exit_at_70_per_year
+        self.retire_at_70 = cp.retirement_exit_at_70_per_year * retirement_factor
         self.age_slope = cp.retirement_age_slope
         self.dissatisfied = cp.dissatisfied_exit_per_year
         self.idle = cp.idle_exit_per_year

@@ -16,9 +16,10 @@ from simulation.stages import Role
 
 
 class SchemeStaff(mesa.Agent):
-    def __init__(self, model, *, role, hours_per_week, frontline_share=1.0, leadership=0.5):
+    def __init__(self, model, *, role, hours_per_week, frontline_share=1.0, leadership=0.5, funder="core"):
         super().__init__(model)
         self.role = role
+        self.funder = funder  # core, lever:<name>, investment:<event>, council
         self.hours_per_week = hours_per_week
         self.frontline_share = frontline_share  # share of productive hours on frontline work
         self.leadership = leadership  # manager's leadership quality, 0-1

@@ -32,9 +32,10 @@ class SocialWorker(mesa.Agent):
     def tenure_weeks(self) -> int:
         return self.model.week - self.joined_week
 
-    def refer_probability(self, sw, crisis: bool, expected_wait: float, sl_by_default: bool) -> float:
+    def refer_probability(self, sw, crisis: bool, expected_wait: float, sl_by_default: bool, bonus: float = 0.0) -> float:
         x = (
-            sw.refer_intercept
+            bonus  # levers: co-location, a simple referral route (log-odds)
+            + sw.refer_intercept
             + sw.refer_awareness_weight * self.awareness
             + sw.refer_trust_weight * (self.trust - 0.5)
             + (sw.refer_default_weight if sl_by_default else 0.0)
@@ -44,8 +45,8 @@ class SocialWorker(mesa.Agent):
             p *= math.exp(-expected_wait / sw.crisis_wait_scale_weeks)
         return p
 
-    def decide_to_refer(self, sw, crisis, expected_wait, sl_by_default) -> bool:
-        return self.random.random() < self.refer_probability(sw, crisis, expected_wait, sl_by_default)
+    def decide_to_refer(self, sw, crisis, expected_wait, sl_by_default, bonus=0.0) -> bool:
+        return self.random.random() < self.refer_probability(sw, crisis, expected_wait, sl_by_default, bonus)
 
     def hear_about_shared_lives(self, gain: float) -> None:
         """A contact (outreach, a champion) closes part of the gap to full awareness."""
@@ -54,11 +55,11 @@ class SocialWorker(mesa.Agent):
     def forget(self, keep: float) -> None:
         self.awareness *= keep
 
-    def learn_placed(self, sw) -> None:
+    def learn_placed(self, sw, champion_after: int) -> None:
         self.successes += 1
         self.trust += sw.trust_learning_rate * (1.0 - self.trust)
         self.hear_about_shared_lives(sw.trust_learning_rate)
-        if self.successes >= sw.champion_after_successes:
+        if self.successes >= champion_after:
             self.champion = True
 
     def learn_routed_elsewhere(self, sw) -> None:

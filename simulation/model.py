@@ -2,6 +2,9 @@
 
 Time step: one week. Each ``step()`` runs, in this order:
 
+0. **interventions** – levers (from week 1) and active events set this week's
+   conditions; posts are created or removed as their funding starts or ends;
+   the commissioner reviews the scheme once a year;
 1. **economy** – prices rise weekly; carer fees are uplifted every 52 weeks;
 2. **staff time** – the team spends its hours by priority (monitoring →
    matching and introductions → enquiries and assessments → outreach and
@@ -36,10 +39,12 @@ from itertools import chain
 import mesa
 
 from agents.carer import Carer, CarerWeek, draw_carer
+from agents.commissioner import Commissioner
 from agents.referral import ArrangementWeek, Referral
 from agents.scheme_staff import SchemeStaff
 from agents.social_worker import SocialWorker
 from simulation.events import EventLog
+from simulation.interventions import Interventions
 from simulation.params import ARRANGEMENTS, BANDS, NEEDS, SlsimConfig
 from simulation.reporters import WeeklyRecorder
 from simulation.stages import CarerStage, ReferralStage, Role
@@ -81,6 +86,9 @@ class SharedLivesModel(mesa.Model):
         self._weeks_since_uplift = 0
 
         self._draw = _Drawers(params)
+        self.iv = Interventions(params)
+        self.commissioner = Commissioner(self)
+        self.lever_costs = {}  # this week's cost attributed to each lever, GBP
         self.staff = self._build_staff()
         self.teams = {t.name: [] for t in params.social_work.teams}
         self.team_params = {t.name: t for t in params.social_work.teams}
@@ -104,7 +112,7 @@ class SharedLivesModel(mesa.Model):
         s = self.p.scheme
         staff = list(
             SchemeStaff.create_agents(
-                self, s.scheme_workers, role=Role.SCHEME_WORKER, hours_per_week=s.worker_hours_per_week
+                self, s.scheme_workers, role=Role.SCHEME_WORKER, hours_per_week=s.worker_hours_per_week, funder="core"
             )
         )
         staff += SchemeStaff.create_agents(
@@ -114,11 +122,55 @@ class SharedLivesModel(mesa.Model):
             hours_per_week=s.manager_hours_per_week,
             frontline_share=s.manager_frontline_share,
             leadership=s.leadership_quality,
+            funder="core",
         )
         staff += SchemeStaff.create_agents(
-            self, s.recruitment_officers, role=Role.RECRUITMENT_OFFICER, hours_per_week=s.recruitment_officer_hours_per_week
+            self,
+            s.recruitment_officers,
+            role=Role.RECRUITMENT_OFFICER,
+            hours_per_week=s.recruitment_officer_hours_per_week,
+            funder="core",
         )
         return staff
+
+    def _reconcile_posts(self):
+        """Create or remove posts so each funder has the posts it pays for this week."""
+        s = self.p.scheme
+        hours = {Role.SCHEME_WORKER: s.worker_hours_per_week, Role.RECRUITMENT_OFFICER: s.recruitment_officer_hours_per_week}
+        wanted = self.iv.funded_posts()
+        wanted.setdefault("core", (Role.SCHEME_WORKER, s.scheme_workers))
+        have = {}
+        for member in self.staff:
+            if member.role != Role.MANAGER:
+                have.setdefault((member.funder, member.role), []).append(member)
+        keys = set(have) | {(f, r) for f, (r, _) in wanted.items()}
+        changed = False
+        for funder, role in sorted(keys):
+            n_want = wanted[funder][1] if funder in wanted and wanted[funder][0] == role else 0
+            if funder == "core" and role == Role.RECRUITMENT_OFFICER:
+                n_want = s.recruitment_officers
+            members = have.get((funder, role), [])
+            for _ in range(n_want - len(members)):
+                self.staff.append(SchemeStaff(self, role=role, hours_per_week=hours[role], funder=funder))
+                changed = True
+            for member in members[n_want:][::-1] if len(members) > n_want else ():
+                self._remove_post(member)
+                changed = True
+        if changed:
+            self._rebalance_caseloads()
+
+    def _remove_post(self, member):
+        self.staff.remove(member)
+        for carer in list(member.caseload.values()):
+            member.hand_over(carer)
+        member.remove()
+
+    def _rebalance_caseloads(self):
+        """Households without a worker (after posts went) go to the worker with the fewest."""
+        for stage in CarerStage.HOUSEHOLDS:
+            for carer in self.carers[stage].values():
+                if carer.worker is None:
+                    self._allocate_worker(carer)
 
     @property
     def scheme_workers(self):
@@ -171,6 +223,7 @@ class SharedLivesModel(mesa.Model):
     def step(self):
         self.week += 1
         self.flows = dict.fromkeys(FLOWS, 0)
+        self.interventions_week()
         self.update_economy()
         self.hours = allocate_staff_time(self)
         self.carer_pipeline()
@@ -189,24 +242,50 @@ class SharedLivesModel(mesa.Model):
             self.step()
         return self
 
+    # 0. interventions ---------------------------------------------------
+    def interventions_week(self):
+        iv = self.iv
+        iv.begin_week(self.week)
+        if iv.active and iv.on["sw_champions"] and self.week == 1:
+            self._appoint_champions(self.p.levers.sw_champions.initial_champions_per_team)
+        council = self.p.council
+        if iv.active and self.week % council.review_every_weeks == 0:
+            savings = self.recorder.savings_last_year()
+            n = self.commissioner.review(iv, council, savings)
+            if n:
+                self.flows["council_investments"] += n
+        if self.week >= 1:
+            self._reconcile_posts()
+
+    def _appoint_champions(self, per_team):
+        for workers in self.teams.values():
+            for worker in sorted(workers, key=lambda w: (-w.awareness, w.unique_id))[:per_team]:
+                worker.champion = True
+
     # 1. economy -------------------------------------------------------
     def update_economy(self):
         e = self.p.economics
-        self.price_index *= (1.0 + e.inflation_per_year) ** (1.0 / 52.0)
+        self.price_index *= (1.0 + e.inflation_per_year + self.iv.extra_inflation) ** (1.0 / 52.0)
         self._weeks_since_uplift += 1
         if self._weeks_since_uplift >= 52:
             self._weeks_since_uplift = 0
             self.nominal_fee_index *= 1.0 + e.fee_uplift_per_year
-        self.real_fee_index = self.nominal_fee_index / self.price_index
+            self.iv.on_fee_uplift()
+        self.real_fee_index = self.nominal_fee_index * self.iv.lever_fee_factor / self.price_index
 
     # 3. carer pipeline -------------------------------------------------
     def carer_pipeline(self):
         cp = self.p.carers
         rng = self.rng
-        attract = self.real_fee_index**cp.enquiry_fee_elasticity
+        iv = self.iv
+        attract = self.real_fee_index**cp.enquiry_fee_elasticity * iv.enquiry_factor()
         publicity = per_week(cp.base_enquiries_per_year) * attract
         campaign = self.hours.recruitment * self.p.workload.enquiries_per_recruitment_hour * attract
         wom = per_week(cp.word_of_mouth_enquiries_per_year) * self.satisfied_households * attract
+        wom *= iv.word_of_mouth_factor()
+        if iv.lever("carer_champions"):
+            lv = self.p.levers.carer_champions
+            wom += per_week(lv.enquiries_per_champion_per_year) * min(lv.champions, self.satisfied_households) * attract
         foster = per_week(cp.foster_transitions_per_year)
         n_campaign, n_wom, n_foster = rng.poisson((publicity + campaign, wom, foster))  # one draw per week
         for source, n in (("campaign", n_campaign), ("word_of_mouth", n_wom)):
@@ -220,9 +299,9 @@ class SharedLivesModel(mesa.Model):
             if carer.drops_out(p_enquiry_drop):
                 self._carer_leaves(carer, "enquiry_dropout")
             elif carer.progress_pipeline():
-                if carer.decide_to_apply(cp.enquiry_to_assessment):
+                if carer.decide_to_apply(iv.enquiry_conversion(cp.enquiry_to_assessment)):
                     self._set_carer_stage(carer, CarerStage.ASSESSMENT)
-                    carer.work_weeks, carer.work_weeks_needed = 0, cp.assessment_weeks
+                    carer.work_weeks, carer.work_weeks_needed = 0, iv.assessment_weeks(cp.assessment_weeks)
                     self.events.record(self.week, "assessment_start", carer=carer.unique_id, detail=carer.source)
                 else:
                     self._carer_leaves(carer, "not_applying")
@@ -236,6 +315,8 @@ class SharedLivesModel(mesa.Model):
                 self._allocate_worker(carer)
                 self._opened.append(carer)
                 self.flows["carers_approved"] += 1
+                if carer.source == "word_of_mouth" and iv.lever("referral_incentives"):
+                    iv.incentive_bonuses += 1
                 self.events.record(self.week, "carer_approved", carer=carer.unique_id, detail=carer.source)
 
     def _new_carer(self, source, stage, weeks_needed):
@@ -267,14 +348,17 @@ class SharedLivesModel(mesa.Model):
     def referrals_arrive(self):
         sw, rp = self.p.social_work, self.p.referrals
         rng, rnd = self.rng, self.random
-        decisions = rng.poisson(self._decision_rates)  # one draw per week, one count per team
+        iv = self.iv
+        factor = iv.decision_factor()
+        rates = self._decision_rates if factor == 1.0 else [r * factor for r in self._decision_rates]
+        decisions = rng.poisson(rates)  # one draw per week, one count per team
         for (name, workers), n in zip(self.teams.items(), decisions):
             team = self.team_params[name]
             for _ in range(n):
                 self.flows["support_decisions"] += 1
                 worker = rnd.choice(workers)
                 crisis = rnd.random() < team.crisis_share
-                if worker.decide_to_refer(sw, crisis, self.expected_wait, team.sl_by_default):
+                if worker.decide_to_refer(sw, crisis, self.expected_wait, iv.sl_by_default(name), iv.refer_bonus(name)):
                     person = self._draw.person(rnd)
                     person["crisis"] = crisis
                     tolerance = rp.crisis_wait_tolerance_weeks if crisis else rp.planned_wait_tolerance_weeks
@@ -340,7 +424,7 @@ class SharedLivesModel(mesa.Model):
                 self.events.record(self.week, "matching_start", referral=ref.unique_id, carer=carer.unique_id)
 
         for ref in list(self.referrals[ReferralStage.MATCHING].values()):
-            if ref.progress(w.matching_weeks):
+            if ref.progress(self.iv.matching_weeks()):
                 ref.work_weeks = 0
                 self._set_referral_stage(ref, ReferralStage.INTRODUCTIONS)
                 self.events.record(self.week, "introductions_start", referral=ref.unique_id, carer=ref.carer.unique_id)
@@ -350,13 +434,14 @@ class SharedLivesModel(mesa.Model):
                 continue
             carer = ref.carer
             carer.reserved -= 1
-            if ref.agree_to_match(rp.person_agrees) and carer.agree_to_match(cp.carer_agrees):
+            iv = self.iv
+            if ref.agree_to_match(iv.agreement(rp.person_agrees)) and carer.agree_to_match(iv.agreement(cp.carer_agrees)):
                 self._set_referral_stage(ref, ReferralStage.ARRANGED)
                 self._start_arrangement(ref, carer, detail=ref.arrangement)
                 self.flows["placements"] += 1
                 self._observe_wait(self.week - ref.referred_week)
                 if ref.referrer is not None and ref.referrer.in_post:
-                    ref.referrer.learn_placed(self.p.social_work)
+                    ref.referrer.learn_placed(self.p.social_work, self.iv.champion_rules()[0])
             else:
                 self._back_to_waiting(ref, "declined")
 
@@ -461,7 +546,16 @@ class SharedLivesModel(mesa.Model):
     # 8. carers ---------------------------------------------------------------
     def carers_week(self):
         cp = self.p.carers
-        week = CarerWeek(cp, self.real_fee_index, self.hours.coverage, self.random)
+        iv = self.iv
+        week = CarerWeek(
+            cp,
+            self.real_fee_index,
+            self.hours.coverage,
+            self.random,
+            shift=iv.satisfaction_shift(),
+            paid_break_weeks=iv.paid_break_weeks(),
+            retirement_factor=iv.retirement_factor,
+        )
         threshold = cp.satisfied_threshold
         satisfied = 0
         for stage in CarerStage.HOUSEHOLDS:
@@ -509,7 +603,17 @@ class SharedLivesModel(mesa.Model):
             everyone = self._all_social_workers()
             for _ in range(n_contacts):
                 rnd.choice(everyone).hear_about_shared_lives(gain)
-        p_champion = weekly_probability(sw.champion_contacts_per_year)
+        iv = self.iv
+        p_champion = weekly_probability(iv.champion_rules()[1])
+        for name in self.hours.meetings:  # team meetings held this week: everyone hears
+            for worker in self.teams[name]:
+                worker.hear_about_shared_lives(gain)
+        if iv.lever("colocation"):
+            p_colocated = weekly_probability(self.p.levers.colocation.contacts_per_worker_per_year)
+            for name in iv.colocated:
+                for worker in self.teams[name]:
+                    if rnd.random() < p_colocated:
+                        worker.hear_about_shared_lives(gain)
         keep = math.exp(-sw.awareness_decay_per_year / 52.0)
         for workers in self.teams.values():
             for worker in workers:
@@ -518,7 +622,7 @@ class SharedLivesModel(mesa.Model):
                     if colleague is not worker:
                         colleague.hear_about_shared_lives(gain)
                 worker.forget(keep)
-        self._turnover(weekly_probability(sw.turnover_per_year))
+        self._turnover(weekly_probability(sw.turnover_per_year * iv.turnover_factor))
 
     def _all_social_workers(self):
         return [w for workers in self.teams.values() for w in workers]
@@ -572,14 +676,18 @@ class SharedLivesModel(mesa.Model):
         if workers:
             min(workers, key=lambda s: (len(s.caseload), s.unique_id)).take_on(carer)
 
-    def staff_cost_per_week(self) -> float:
-        e = self.p.economics
-        unit = {
-            Role.SCHEME_WORKER: e.scheme_worker_cost_per_year,
-            Role.MANAGER: e.manager_cost_per_year,
-            Role.RECRUITMENT_OFFICER: e.recruitment_officer_cost_per_year,
-        }
-        return sum(unit[s.role] for s in self.staff) / 52.0
+    def staff_cost_per_week(self, funder_prefix: str = "") -> float:
+        """Cost of the posts in post this week (optionally of one funder), GBP."""
+        unit = self.iv.unit_costs()
+        return sum(unit[s.role] for s in self.staff if s.funder.startswith(funder_prefix)) / 52.0
+
+    def carer_fees_this_week(self) -> float:
+        """Carer care-and-support fees this week, GBP at week-0 prices."""
+        fees = self.p.economics.carer_fee_per_week
+        return self.real_fee_index * sum(self.people_by_kind[k] * fees.get(k) for k in ARRANGEMENTS)
+
+    def households(self) -> int:
+        return len(self.carers[CarerStage.APPROVED]) + len(self.carers[CarerStage.ACTIVE])
 
     # counts used by reporters, tests and the summary
     def people_supported(self) -> int:
@@ -601,6 +709,7 @@ FLOWS = (
     "withdrawals",
     "arrangements_ended",
     "rematch_referrals",
+    "council_investments",
     "breakdowns",
     "social_worker_turnover",
 )

@@ -62,7 +62,11 @@ def _walk(node, prefix, inherited, lines, file):
 
 
 def _walk_list(node, name, inherited, lines, file):
-    """One Param per field of a list of mappings; values listed per item."""
+    """A list of scalars is one Param; a list of mappings, one Param per field."""
+    if all(isinstance(item, yaml.ScalarNode) for item in node.value):
+        own = _comment(lines, node.end_mark.line, node.end_mark.column)
+        default = "[" + ", ".join(item.value for item in node.value) + "]"
+        return [Param(name, default, own or inherited, file, node.start_mark.line + 1, inherited=bool(inherited and not own))]
     merged = {}
     for i, item in enumerate(node.value):
         if not isinstance(item, yaml.MappingNode):
@@ -97,9 +101,12 @@ def group_files(config_dir=CONFIG_DIR):
     for entry in root.get("defaults", []):
         if isinstance(entry, dict):
             for group, option in entry.items():
-                group = group.replace("override ", "").strip()
+                group = group.replace("override ", "").replace("optional ", "").strip()
                 if option is not None:
                     out.append((group, config_dir / group / f"{option}.yaml"))
+        elif isinstance(entry, str) and "@" in entry:  # a config file at a package: base/levers@levers
+            path, package = entry.split("@", 1)
+            out.append((package, config_dir / f"{path}.yaml"))
     return out
 
 

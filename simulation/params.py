@@ -21,7 +21,7 @@ Conventions (Starsim-style, see docs/ODD.md):
 """
 
 from dataclasses import FrozenInstanceError, dataclass, fields, is_dataclass
-from typing import List
+from typing import Dict, List
 
 from omegaconf import MISSING
 
@@ -87,6 +87,10 @@ def _walk(node, path: str):
         sub = f"{path}.{f.name}" if path else f.name
         if is_dataclass(value):
             _walk(value, sub)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if is_dataclass(item):
+                    _walk(item, f"{sub}.{key}")
         elif isinstance(value, (list, tuple)):
             for i, item in enumerate(value):
                 if is_dataclass(item):
@@ -469,6 +473,326 @@ class EconomicsParams(_Sealed):
         )
 
 
+# --------------------------------------------------------------------------
+# growth levers (DESIGN.md s.3): each off in the baseline, on from week 0
+# --------------------------------------------------------------------------
+class _Lever(_Sealed):
+    """Every lever has ``enabled`` and a fixed ``annual_cost_gbp``."""
+
+    def check(self, v: _V):
+        v.non_negative("annual_cost_gbp")
+
+
+@dataclass
+class ColocationLever(_Lever):
+    enabled: bool = MISSING
+    teams: List[str] = MISSING
+    contacts_per_worker_per_year: float = MISSING
+    refer_weight: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("contacts_per_worker_per_year", "refer_weight")
+
+
+@dataclass
+class TeamMeetingsLever(_Lever):
+    enabled: bool = MISSING
+    teams: List[str] = MISSING
+    meetings_per_year: float = MISSING
+    hours_per_meeting: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("meetings_per_year", 0.0, 52.0)
+        v.non_negative("hours_per_meeting")
+
+
+@dataclass
+class SlByDefaultLever(_Lever):
+    enabled: bool = MISSING
+    teams: List[str] = MISSING
+    annual_cost_gbp: float = MISSING
+
+
+@dataclass
+class ReferralRouteLever(_Lever):
+    enabled: bool = MISSING
+    refer_weight: float = MISSING
+    matching_weeks: int = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("refer_weight")
+        v.range("matching_weeks", 1, 52, integer=True)
+
+
+@dataclass
+class LeadershipLever(_Lever):
+    enabled: bool = MISSING
+    quality: float = MISSING
+    advocacy: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.probs("quality", "advocacy")
+
+
+@dataclass
+class CommissionerLever(_Lever):
+    enabled: bool = MISSING
+    push: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.probs("push")
+
+
+@dataclass
+class SwChampionsLever(_Lever):
+    enabled: bool = MISSING
+    initial_champions_per_team: int = MISSING
+    champion_after_successes: int = MISSING
+    contacts_per_year: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("initial_champions_per_team", integer=True)
+        v.range("champion_after_successes", 1, integer=True)
+        v.non_negative("contacts_per_year")
+
+
+@dataclass
+class CarerChampionsLever(_Lever):
+    enabled: bool = MISSING
+    champions: int = MISSING
+    enquiries_per_champion_per_year: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("champions", integer=True)
+        v.non_negative("enquiries_per_champion_per_year")
+
+
+@dataclass
+class BusinessCaseLever(_Lever):
+    enabled: bool = MISSING
+    evidence_weight: float = MISSING
+    evidence_threshold_gbp: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.probs("evidence_weight")
+        v.range("evidence_threshold_gbp", 0.0, lo_open=True)
+
+
+@dataclass
+class PeerNetworkLever(_Lever):
+    enabled: bool = MISSING
+    assessment_reduction: float = MISSING
+    agreement_gain: float = MISSING
+    ramp_years: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("assessment_reduction", 0.0, 0.9)
+        v.range("agreement_gain", 0.0, 1.0)
+        v.non_negative("ramp_years")
+
+
+@dataclass
+class ChannelTrackingLever(_Lever):
+    enabled: bool = MISSING
+    conversion_gain: float = MISSING
+    ramp_years: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("conversion_gain", 0.0, 5.0)
+        v.non_negative("ramp_years")
+
+
+@dataclass
+class ExtraWorkersLever(_Lever):
+    enabled: bool = MISSING
+    posts: int = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("posts", 0, 100, integer=True)
+
+
+@dataclass
+class RecruitmentPostLever(_Lever):
+    enabled: bool = MISSING
+    posts: int = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("posts", 0, 20, integer=True)
+
+
+@dataclass
+class FeeUpliftLever(_Lever):
+    enabled: bool = MISSING
+    fee_increase: float = MISSING
+    extra_uplift_per_year: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("fee_increase", -0.5, 2.0)
+        v.range("extra_uplift_per_year", -0.2, 0.5)
+
+
+@dataclass
+class CarerSupportLever(_Lever):
+    enabled: bool = MISSING
+    paid_break_weeks_per_year: float = MISSING
+    satisfaction_boost: float = MISSING
+    cost_per_household_per_year_gbp: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("paid_break_weeks_per_year", 0.0, 52.0)
+        v.probs("satisfaction_boost")
+        v.non_negative("cost_per_household_per_year_gbp")
+
+
+@dataclass
+class ReferralIncentivesLever(_Lever):
+    enabled: bool = MISSING
+    bonus_gbp: float = MISSING
+    word_of_mouth_multiplier: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("bonus_gbp")
+        v.range("word_of_mouth_multiplier", 1.0, 10.0)
+
+
+LEVER_NAMES = (
+    "colocation", "team_meetings", "sl_by_default", "referral_route",  # collaboration
+    "leadership", "commissioner", "sw_champions", "carer_champions",  # leadership
+    "business_case", "peer_network", "channel_tracking",  # knowledge and evidence
+    "extra_workers", "recruitment_post", "fee_uplift", "carer_support", "referral_incentives",  # workforce
+)
+
+
+@dataclass
+class LeversParams(_Sealed):
+    colocation: ColocationLever = MISSING
+    team_meetings: TeamMeetingsLever = MISSING
+    sl_by_default: SlByDefaultLever = MISSING
+    referral_route: ReferralRouteLever = MISSING
+    leadership: LeadershipLever = MISSING
+    commissioner: CommissionerLever = MISSING
+    sw_champions: SwChampionsLever = MISSING
+    carer_champions: CarerChampionsLever = MISSING
+    business_case: BusinessCaseLever = MISSING
+    peer_network: PeerNetworkLever = MISSING
+    channel_tracking: ChannelTrackingLever = MISSING
+    extra_workers: ExtraWorkersLever = MISSING
+    recruitment_post: RecruitmentPostLever = MISSING
+    fee_uplift: FeeUpliftLever = MISSING
+    carer_support: CarerSupportLever = MISSING
+    referral_incentives: ReferralIncentivesLever = MISSING
+
+    def enabled(self) -> tuple:
+        """Names of the levers switched on, in LEVER_NAMES order."""
+        return tuple(n for n in LEVER_NAMES if getattr(self, n).enabled)
+
+
+@dataclass
+class CouncilParams(_Sealed):
+    """The commissioner's annual review: how an investment decision buys posts."""
+
+    review_every_weeks: int = MISSING
+    posts_per_investment: int = MISSING
+    investment_years: float = MISSING
+    max_extra_posts: int = MISSING
+
+    def check(self, v: _V):
+        v.range("review_every_weeks", 1, 520, integer=True)
+        v.range("posts_per_investment", 1, 20, integer=True)
+        v.range("investment_years", 0.0, 100.0, lo_open=True)
+        v.non_negative("max_extra_posts", integer=True)
+
+
+# --------------------------------------------------------------------------
+# investments and shocks (DESIGN.md s.4): time-stamped events
+# --------------------------------------------------------------------------
+SHOCK_KINDS = (
+    "investment",  # size: GBP per year spent on posts of `post` at their unit cost
+    "pandemic",  # size: severity (1 = day services withdrawn as in 2020)
+    "cost_of_living",  # size: extra inflation per year above the baseline
+    "sw_turnover_spike",  # size: relative increase of social-worker turnover
+    "carer_retirement_wave",  # size: relative increase of the retirement hazard
+    "funding_cut",  # size: scheme-worker posts removed
+)
+POSTS = ("scheme_worker", "recruitment_officer")
+
+
+@dataclass
+class ShockEvent(_Sealed):
+    kind: str = MISSING
+    start_week: int = MISSING
+    duration_weeks: int = MISSING
+    size: float = MISSING
+    post: str = "scheme_worker"  # investment and funding_cut: which post
+
+    def check(self, v: _V):
+        if self.kind not in SHOCK_KINDS:
+            v.fail("kind", f"one of {', '.join(SHOCK_KINDS)}")
+        v.range("start_week", 1, integer=True)
+        v.range("duration_weeks", 1, integer=True)
+        v.non_negative("size")
+        if self.post not in POSTS:
+            v.fail("post", f"one of {', '.join(POSTS)}")
+        if self.kind == "funding_cut" and self.size != int(self.size):
+            v.fail("size", "a whole number of posts for funding_cut")
+
+    @property
+    def end_week(self) -> int:
+        """First week after the event: it acts in weeks start_week .. end_week - 1."""
+        return self.start_week + self.duration_weeks
+
+    def active(self, week: int) -> bool:
+        return self.start_week <= week < self.start_week + self.duration_weeks
+
+
+@dataclass
+class PandemicEffects(_Sealed):
+    satisfaction_drop: float = MISSING
+    decision_reduction: float = MISSING
+    enquiry_reduction: float = MISSING
+    monitoring_increase: float = MISSING
+
+    def check(self, v: _V):
+        v.probs("satisfaction_drop", "decision_reduction", "enquiry_reduction")
+        v.non_negative("monitoring_increase")
+
+
+@dataclass
+class ShocksParams(_Sealed):
+    events: Dict[str, ShockEvent] = MISSING
+    pandemic: PandemicEffects = MISSING
+
+
 @dataclass
 class SlsimConfig(_Sealed):
     """Root of the parameter tree: what ``configs/config.yaml`` composes to."""
@@ -480,10 +804,43 @@ class SlsimConfig(_Sealed):
     referrals: ReferralParams = MISSING
     social_work: SocialWorkParams = MISSING
     economics: EconomicsParams = MISSING
+    council: CouncilParams = MISSING
+    levers: LeversParams = MISSING
+    shocks: ShocksParams = MISSING
 
     def __post_init__(self):
         _walk(self, "")
         super().__post_init__()
+
+    def check(self, v: _V):
+        """Cross-group rules: names that must exist, events inside the horizon, no contradictions."""
+        teams = {t.name for t in self.social_work.teams}
+        for lever in ("colocation", "team_meetings", "sl_by_default"):
+            for i, name in enumerate(getattr(self.levers, lever).teams):
+                if name not in teams:
+                    raise ConfigError(
+                        f"levers.{lever}.teams[{i}]={name!r}: unknown team (teams: {', '.join(sorted(teams))})"
+                    )
+        horizon = self.run.years * 52
+        by_kind = {}
+        for name, event in self.shocks.events.items():
+            if event.start_week > horizon:
+                raise ConfigError(
+                    f"shocks.events.{name}.start_week={event.start_week}: allowed 1 <= x <= {horizon} "
+                    f"(the horizon, run.years * 52)"
+                )
+            by_kind.setdefault(event.kind, []).append((name, event))
+        for kind, named in by_kind.items():
+            if kind == "investment":
+                continue  # investments add up
+            named.sort(key=lambda ne: ne[1].start_week)
+            for (n1, e1), (n2, e2) in zip(named, named[1:]):
+                if e2.start_week < e1.end_week:
+                    raise ConfigError(
+                        f"shocks.events.{n2}: overlaps shocks.events.{n1} (both {kind}, weeks "
+                        f"{e1.start_week}-{e1.end_week - 1} and {e2.start_week}-{e2.end_week - 1}); "
+                        "allowed: events of one kind that do not overlap"
+                    )
 
     @property
     def weeks(self) -> int:

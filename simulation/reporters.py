@@ -14,7 +14,7 @@ from functools import partial
 
 import pandas as pd
 
-from simulation.params import ARRANGEMENTS, NEEDS
+from simulation.params import ARRANGEMENTS, LEVER_NAMES, NEEDS
 from simulation.stages import CarerStage, ReferralStage, Role
 from simulation.time_budget import ACTIVITIES
 from simulation.units import WEEKS_PER_YEAR
@@ -164,8 +164,70 @@ def cost_staff(m):
 
 def cost_carer_fees(m):
     """Carer care-and-support fees this week, GBP at week-0 prices."""
-    fees = m.p.economics.carer_fee_per_week
-    return m.real_fee_index * sum(m.people_by_kind[k] * fees.get(k) for k in ARRANGEMENTS)
+    return m.carer_fees_this_week()
+
+
+def cost_levers_other(m):
+    """Lever running costs that are neither posts nor fees (fixed costs, carer support, bonuses), GBP."""
+    return m.iv.running_costs(m)
+
+
+def cost_extra_fees(m):
+    """Part of this week's carer fees due to the fee_uplift lever, GBP."""
+    factor = m.iv.lever_fee_factor
+    return m.carer_fees_this_week() * (1.0 - 1.0 / factor) if factor != 1.0 else 0.0
+
+
+def _lever_costs(m) -> dict:
+    cache = m.__dict__.get("_lever_cost_cache")
+    if cache is not None and cache[0] == m.week:
+        return cache[1]
+    costs = m.iv.lever_costs(m)
+    m._lever_cost_cache = (m.week, costs)
+    return costs
+
+
+def cost_of_lever(name, m):
+    """Cost attributed to one lever this week (its running cost, posts and extra fees), GBP."""
+    return _lever_costs(m).get(name, 0.0)
+
+
+def cost_investment(m):
+    """Posts bought by investment events this week, GBP (part of cost_staff)."""
+    return m.staff_cost_per_week("investment:")
+
+
+def cost_council(m):
+    """Posts funded by the commissioner's investments this week, GBP (part of cost_staff)."""
+    return m.staff_cost_per_week("council")
+
+
+def staff_in_post(role, m):
+    return sum(1 for s in m.staff if s.role == role)
+
+
+def council_posts(m):
+    return sum(1 for s in m.staff if s.funder == "council")
+
+
+def pandemic_severity(m):
+    return m.iv.pandemic
+
+
+def extra_inflation(m):
+    return m.iv.extra_inflation
+
+
+def sw_turnover_factor(m):
+    return m.iv.turnover_factor
+
+
+def retirement_factor(m):
+    return m.iv.retirement_factor
+
+
+def posts_cut(m):
+    return m.iv.cut_posts
 
 
 def savings_gross(m):
@@ -185,6 +247,7 @@ FLOW_COLUMNS = {
     "referrals_withdrawn": "withdrawals",
     "arrangements_ended": "arrangements_ended",
     "rematch_referrals": "rematch_referrals",
+    "council_investments": "council_investments",
     "breakdowns": "breakdowns",
     "social_worker_turnover": "social_worker_turnover",
 }
@@ -223,7 +286,22 @@ def build_reporters(model) -> dict:
         real_fee_index=real_fee_index,
         cost_staff=cost_staff,
         cost_carer_fees=cost_carer_fees,
+        cost_levers_other=cost_levers_other,
+        cost_extra_fees=cost_extra_fees,
         savings_gross=savings_gross,
+    )
+    r.update({f"cost_lever_{n}": partial(cost_of_lever, n) for n in LEVER_NAMES})
+    r.update(
+        cost_investment=cost_investment,
+        cost_council=cost_council,
+        scheme_workers_in_post=partial(staff_in_post, Role.SCHEME_WORKER),
+        recruitment_officers_in_post=partial(staff_in_post, Role.RECRUITMENT_OFFICER),
+        council_posts=council_posts,
+        pandemic_severity=pandemic_severity,
+        extra_inflation=extra_inflation,
+        sw_turnover_factor=sw_turnover_factor,
+        retirement_factor=retirement_factor,
+        posts_cut=posts_cut,
     )
     return r
 
@@ -233,11 +311,20 @@ class WeeklyRecorder:
         self.model = model
         self.reporters = build_reporters(model)
         self._functions = list(self.reporters.values())
+        self._savings_column = list(self.reporters).index("savings_gross")
         self.rows = []
 
     def collect(self):
         m = self.model
         self.rows.append([f(m) for f in self._functions])
+
+    def savings_last_year(self) -> float:
+        """Gross savings over the last 52 recorded weeks (scaled up if fewer), GBP/year."""
+        i = self._savings_column
+        rows = self.rows[-52:]
+        if not rows:
+            return float("nan")
+        return sum(r[i] for r in rows) * 52.0 / len(rows)
 
     def to_frame(self) -> pd.DataFrame:
         df = pd.DataFrame.from_records(self.rows, columns=list(self.reporters))

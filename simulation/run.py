@@ -20,7 +20,7 @@ import pandas as pd
 
 from simulation.model import SharedLivesModel
 from simulation.params import SlsimConfig
-from simulation.summary import OUTCOME_DIRECTIONS, summarise
+from simulation.summary import OUTCOME_DIRECTIONS, lever_costs, shock_outcomes, summarise
 
 RUN_FILES = ("config.yaml", "metadata.json", "timeseries.parquet", "events.parquet", "summary.json")
 PACKAGES = ("slsim", "mesa", "hydra-core", "omegaconf", "numpy", "scipy", "pandas", "pyarrow", "seaborn")
@@ -31,7 +31,9 @@ class RunResult:
     params: SlsimConfig
     timeseries: pd.DataFrame
     events: pd.DataFrame
-    summary: dict
+    summary: dict  # outcome name -> number (see simulation.summary.OUTCOME_DIRECTIONS)
+    lever_costs: dict  # lever -> GBP over the recorded weeks
+    shocks: dict  # event name -> depth, trough and recovery
 
 
 def run_simulation(params: SlsimConfig) -> RunResult:
@@ -39,7 +41,14 @@ def run_simulation(params: SlsimConfig) -> RunResult:
     model = SharedLivesModel(params).run()
     ts = model.recorder.to_frame()
     events = model.events.to_frame()
-    return RunResult(params=params, timeseries=ts, events=events, summary=summarise(ts, events))
+    return RunResult(
+        params=params,
+        timeseries=ts,
+        events=events,
+        summary=summarise(ts, events),
+        lever_costs=lever_costs(ts),
+        shocks=shock_outcomes(ts, params.shocks.events),
+    )
 
 
 def versions() -> dict:
@@ -66,8 +75,11 @@ def write_run_folder(result: RunResult, run_dir, config_yaml: str) -> Path:
         summary = {
             "seed": result.params.run.seed,
             "weeks": result.params.weeks,
+            "levers": list(result.params.levers.enabled()),
             "outcomes": result.summary,
             "directions": OUTCOME_DIRECTIONS,
+            "lever_costs_gbp": result.lever_costs,
+            "shocks": result.shocks,
         }
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         for name in RUN_FILES:  # summary.json last: its presence marks a complete run

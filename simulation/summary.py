@@ -7,8 +7,10 @@ state at week 0 (after warm-up):
   setting (the published saving per person is net of the Shared Lives package);
 * ``growth_savings_gbp`` – the part of that from people above the week-0 level
   (negative if the scheme shrank);
-* ``additional_cost_gbp`` – running costs above the week-0 level (extra posts;
-  later, lever and investment costs);
+* ``additional_cost_gbp`` – costs above the week-0 level: posts above week 0's
+  (levers, investments, the council; negative for posts cut), lever running
+  costs (fixed, carer support, referral bonuses) and the extra carer fees of
+  the fee_uplift lever;
 * ``net_benefit_gbp`` = growth savings - additional cost;
 * ``payback_week`` – first week from which cumulative net benefit stays >= 0
   to the end, once additional money has been spent (None if never, or if
@@ -52,6 +54,10 @@ OUTCOME_DIRECTIONS = {
     "net_benefit_gbp": "maximize",
     "payback_week": "minimize",
     "cost_per_additional_person_gbp": "minimize",
+    "lever_cost_gbp": "minimize",
+    "investment_cost_gbp": "minimize",
+    "council_cost_gbp": "minimize",
+    "council_investments": "info",
 }
 
 
@@ -103,7 +109,10 @@ def summarise(ts: pd.DataFrame, events: pd.DataFrame) -> dict:
     first, rec = ts.iloc[0], ts.iloc[1:]
     start, end = int(first["people_supported"]), int(ts["people_supported"].iloc[-1])
     growth_savings = (rec["savings_gross"] - first["savings_gross"]).to_numpy()
-    additional = (rec["cost_staff"] - first["cost_staff"]).to_numpy()
+    additional = (
+        rec["cost_staff"] - first["cost_staff"] + rec["cost_levers_other"] + rec["cost_extra_fees"]
+    ).to_numpy()
+    lever_cols = [c for c in ts.columns if c.startswith("cost_lever_")]
     net = growth_savings - additional
     add_total = float(additional.sum())
     out = {
@@ -128,12 +137,65 @@ def summarise(ts: pd.DataFrame, events: pd.DataFrame) -> dict:
         "final_carer_satisfaction": ts["carer_mean_satisfaction"].iloc[-1],
         "staff_cost_gbp": rec["cost_staff"].sum(),
         "carer_fee_cost_gbp": rec["cost_carer_fees"].sum(),
-        "total_cost_gbp": rec["cost_staff"].sum() + rec["cost_carer_fees"].sum(),
+        "total_cost_gbp": rec["cost_staff"].sum() + rec["cost_carer_fees"].sum() + rec["cost_levers_other"].sum(),
         "gross_savings_gbp": rec["savings_gross"].sum(),
         "growth_savings_gbp": float(growth_savings.sum()),
         "additional_cost_gbp": add_total,
         "net_benefit_gbp": float(net.sum()),
         "payback_week": payback_week(rec["week"].to_numpy(), net, additional),
         "cost_per_additional_person_gbp": (add_total / (end - start)) if end > start and add_total > 0 else None,
+        "lever_cost_gbp": float(rec[lever_cols].to_numpy().sum()),
+        "investment_cost_gbp": rec["cost_investment"].sum(),
+        "council_cost_gbp": rec["cost_council"].sum(),
+        "council_investments": int(rec["council_investments"].sum()),
     }
     return {k: _num(v) for k, v in out.items()}
+
+
+def lever_costs(ts: pd.DataFrame) -> dict:
+    """Total cost attributed to each lever over the recorded weeks, GBP (levers with any cost)."""
+    rec = ts.iloc[1:]
+    out = {}
+    for col in ts.columns:
+        if col.startswith("cost_lever_"):
+            total = float(rec[col].sum())
+            if total:
+                out[col[len("cost_lever_") :]] = total
+    return out
+
+
+def shock_outcomes(ts: pd.DataFrame, events: dict, before_weeks: int = 13) -> dict:
+    """Depth of the fall and weeks to recover, per investment or shock event.
+
+    ``pre_level``: mean people supported over the ``before_weeks`` weeks before the
+    event; ``trough``: the lowest level from its start to the end of the run (or
+    to recovery); ``depth`` = pre_level - trough (>= 0); ``recovery_week``: first
+    week from the event's end at which people supported is back to pre_level,
+    ``weeks_to_recover`` = recovery_week - end_week (None if not within the run).
+    """
+    people = ts.set_index("week")["people_supported"]
+    last = int(people.index.max())
+    out = {}
+    for name, e in events.items():
+        start, end = e.start_week, e.start_week + e.duration_weeks
+        before = people.loc[max(0, start - before_weeks) : start - 1]
+        pre = float(before.mean()) if len(before) else float(people.loc[start])
+        after_end = people.loc[end:] if end <= last else people.iloc[0:0]
+        back = after_end[after_end >= pre]
+        recovery = int(back.index[0]) if len(back) else None
+        window = people.loc[start : (recovery if recovery is not None else last)]
+        trough = float(window.min())
+        out[name] = {
+            "kind": e.kind,
+            "size": float(e.size),
+            "start_week": start,
+            "end_week": min(end, last + 1),
+            "pre_level": pre,
+            "trough": trough,
+            "trough_week": int(window.idxmin()),
+            "depth": max(0.0, pre - trough),
+            "depth_pct": 100.0 * max(0.0, pre - trough) / pre if pre else None,
+            "recovery_week": recovery,
+            "weeks_to_recover": (recovery - end) if recovery is not None else None,
+        }
+    return out

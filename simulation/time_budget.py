@@ -6,9 +6,10 @@ The team pools its frontline hours and spends them by priority:
    (statutory; more for arrangements in their first weeks);
 2. **matching and introductions** for referrals, oldest first;
 3. **carer enquiries and assessments**, oldest first;
-4. what is left is split between **outreach** to social-work teams and carer
-   **recruitment** (``workload.outreach_share``); recruitment officers add
-   their hours to recruitment.
+4. team meetings due this week (lever ``team_meetings``) are held from what
+   is left; the rest is split between **outreach** to social-work teams and
+   carer **recruitment** (``workload.outreach_share``); recruitment officers
+   add their hours to recruitment.
 
 A task not reached this week does not progress. Nothing caps caseloads: when
 households per worker rise, monitoring eats the hours that growth work needed,
@@ -29,8 +30,10 @@ class WeekHours:
     monitoring: float = 0.0
     matching: float = 0.0
     assessment: float = 0.0
-    outreach: float = 0.0
+    outreach: float = 0.0  # incl. team meetings
     recruitment: float = 0.0
+    meeting: float = 0.0  # hours of team meetings (lever), part of outreach
+    meetings: tuple = ()  # teams met this week
 
     @property
     def coverage(self) -> float:
@@ -40,9 +43,9 @@ class WeekHours:
         return self.monitoring / self.monitoring_demand
 
 
-def leadership_efficiency(scheme) -> float:
-    """Multiplier on productive hours from the manager's leadership quality."""
-    return 1.0 + scheme.leadership_efficiency * (2.0 * scheme.leadership_quality - 1.0)
+def leadership_efficiency(scheme, quality: float) -> float:
+    """Multiplier on productive hours from the manager's leadership quality (0-1)."""
+    return 1.0 + scheme.leadership_efficiency * (2.0 * quality - 1.0)
 
 
 def monitoring_demand(model) -> float:
@@ -75,13 +78,14 @@ def allocate_staff_time(model) -> WeekHours:
     """Spend this week's staff hours by priority; mark served tasks."""
     p = model.p
     w = p.workload
-    eff = leadership_efficiency(p.scheme)
+    iv = model.iv
+    eff = leadership_efficiency(p.scheme, iv.leadership_quality())
     hours = WeekHours()
     pool = sum(s.frontline_hours(p.scheme.productive_share, eff) for s in model.staff)
     reserved_recruitment = sum(s.recruitment_hours(p.scheme.productive_share, eff) for s in model.staff)
     hours.available = pool + reserved_recruitment
 
-    hours.monitoring_demand = monitoring_demand(model)
+    hours.monitoring_demand = monitoring_demand(model) * iv.monitoring_factor()
     hours.monitoring = min(pool, hours.monitoring_demand)
     pool -= hours.monitoring
 
@@ -98,6 +102,17 @@ def allocate_staff_time(model) -> WeekHours:
     pool -= used
 
     pool = max(pool, 0.0)
-    hours.outreach = pool * w.outreach_share
-    hours.recruitment = pool - hours.outreach + reserved_recruitment
+    # team meetings (lever) are booked outreach: held when due and the hours are there
+    meetings = []
+    if iv.lever("team_meetings"):
+        tm = p.levers.team_meetings
+        if tm.meetings_per_year > 0 and model.week % max(1, round(52 / tm.meetings_per_year)) == 0:
+            for team in iv.meeting_teams:
+                if pool >= tm.hours_per_meeting:
+                    pool -= tm.hours_per_meeting
+                    hours.meeting += tm.hours_per_meeting
+                    meetings.append(team)
+    hours.meetings = tuple(meetings)
+    hours.outreach = pool * w.outreach_share + hours.meeting
+    hours.recruitment = pool - pool * w.outreach_share + reserved_recruitment
     return hours

@@ -49,6 +49,8 @@ def config_leaves(node, path=""):
         for key in node:
             sub = f"{path}.{key}" if path else str(key)
             out.update(config_leaves(node._get_node(key), sub))
+    elif isinstance(node, ListConfig) and not any(OmegaConf.is_config(item) for item in node._iter_ex(resolve=False)):
+        out[path] = OmegaConf.to_container(node)  # a list of scalars is one parameter
     elif isinstance(node, ListConfig):
         for item in node:
             for name, value in config_leaves(item, f"{path}[]").items():
@@ -96,7 +98,7 @@ def test_every_config_leaf_is_in_the_table():
         cell = rows[name]
         if cell.startswith("${"):
             continue  # interpolation: the table shows it as written
-        if isinstance(value, list):  # one value per list item, "label: value; ..."
+        if isinstance(value, list) and "[]." in name:  # a field of a list of mappings: "label: value; ..."
             parts = [p.split(": ", 1)[-1] for p in cell.split("; ")]
             ok = len(parts) == len(value) and all(same(p, v) for p, v in zip(parts, value))
         else:

@@ -143,6 +143,11 @@ def weekly(**columns):
         "carer_mean_satisfaction": [0.7] * n,
         "cost_staff": [100.0] * n,
         "cost_carer_fees": [0.0] * n,
+        "cost_levers_other": [0.0] * n,
+        "cost_extra_fees": [0.0] * n,
+        "cost_investment": [0.0] * n,
+        "cost_council": [0.0] * n,
+        "council_investments": [0] * n,
         "savings_gross": [1000.0] * n,
     }
     base.update(columns)
@@ -217,3 +222,49 @@ def test_summarise_returns_every_outcome_json_safe():
 
 def test_outcome_directions_are_declared():
     assert set(OUTCOME_DIRECTIONS.values()) <= {"maximize", "minimize", "info"}
+
+
+def test_summarise_counts_lever_running_costs_and_extra_fees_as_additional():
+    ts = weekly(
+        people_supported=[10, 10, 10, 10],
+        cost_staff=[100.0, 140.0, 140.0, 100.0],  # a post for two weeks: +40, +40, 0
+        cost_levers_other=[0.0, 10.0, 10.0, 10.0],  # a lever's running cost
+        cost_extra_fees=[0.0, 5.0, 5.0, 5.0],  # fee_uplift's part of the fees
+        cost_carer_fees=[50.0, 55.0, 55.0, 55.0],
+        cost_lever_fee_uplift=[0.0, 15.0, 15.0, 15.0],
+        cost_lever_extra_workers=[0.0, 40.0, 40.0, 0.0],
+        cost_investment=[0.0, 0.0, 0.0, 0.0],
+    )
+    s = summarise(ts, NO_EVENTS)
+    assert s["additional_cost_gbp"] == pytest.approx(80.0 + 30.0 + 15.0)
+    assert s["lever_cost_gbp"] == pytest.approx(45.0 + 80.0)
+    assert s["total_cost_gbp"] == pytest.approx(380.0 + 165.0 + 30.0)
+    assert s["net_benefit_gbp"] == pytest.approx(-125.0)
+    assert s["payback_week"] is None
+
+
+def test_shock_outcomes_depth_and_recovery_by_hand():
+    from types import SimpleNamespace
+
+    from simulation.summary import shock_outcomes
+
+    people = [20, 20, 20, 20, 18, 15, 16, 19, 20, 21]  # weeks 0..9
+    ts = weekly(people_supported=people)
+    event = SimpleNamespace(kind="pandemic", size=1.0, start_week=4, duration_weeks=2)  # weeks 4-5
+    out = shock_outcomes(ts, {"p": event}, before_weeks=3)["p"]
+    assert out["pre_level"] == 20.0  # weeks 1-3
+    assert out["trough"] == 15.0 and out["trough_week"] == 5 and out["depth"] == 5.0
+    assert out["depth_pct"] == pytest.approx(25.0)
+    assert out["end_week"] == 6 and out["recovery_week"] == 8 and out["weeks_to_recover"] == 2
+
+
+def test_shock_outcomes_never_recovered():
+    from types import SimpleNamespace
+
+    from simulation.summary import shock_outcomes
+
+    ts = weekly(people_supported=[20, 20, 20, 12, 11, 12])
+    event = SimpleNamespace(kind="funding_cut", size=1.0, start_week=3, duration_weeks=10)
+    out = shock_outcomes(ts, {"cut": event}, before_weeks=2)["cut"]
+    assert out["recovery_week"] is None and out["weeks_to_recover"] is None
+    assert out["depth"] == 9.0 and out["end_week"] == 6  # clipped to the recorded weeks
