@@ -132,3 +132,34 @@ def test_yaml_comment_has_unit_and_source(p):
     where = f"{p.file}:{p.line} {p.name}" + (" (comment inherited from the parent line)" if p.inherited else "")
     if problem is not None:
         pytest.fail(f"{where}: {problem}: {p.comment!r}", pytrace=False)
+
+
+# (d) levers and events: every name and field documented in the YAML and in the ODD --------
+def _odd_text():
+    return paramdoc.DOC.read_text()
+
+
+def test_every_lever_is_documented_in_yaml_and_odd():
+    from simulation.params import LEVER_NAMES
+
+    levers_yaml = (paramdoc.CONFIG_DIR / "base" / "levers.yaml").read_text()
+    odd = _odd_text()
+    for name in LEVER_NAMES:
+        assert f"\n{name}:" in levers_yaml, f"lever {name} has no block in configs/base/levers.yaml"
+        assert (paramdoc.CONFIG_DIR / "levers" / f"{name}.yaml").exists(), f"no option configs/levers/{name}.yaml"
+        assert f"`{name}`" in odd, f"lever {name} is not described in docs/ODD.md"
+
+
+def test_every_shock_kind_and_event_field_is_documented_in_yaml_and_odd():
+    import dataclasses
+
+    from simulation.params import SHOCK_KINDS, ShockEvent
+
+    shocks_yaml = (paramdoc.CONFIG_DIR / "base" / "shocks.yaml").read_text()
+    odd = _odd_text()
+    for kind in SHOCK_KINDS:
+        assert re.search(rf"^#\s+{kind}\s+\S", shocks_yaml, re.MULTILINE), f"kind {kind} not described in base/shocks.yaml"
+        assert f"`{kind}`" in odd, f"shock kind {kind} is not described in docs/ODD.md"
+    for field in dataclasses.fields(ShockEvent):
+        assert field.name in shocks_yaml, f"event field {field.name} not described in base/shocks.yaml"
+        assert f"`{field.name}`" in odd, f"event field {field.name} is not described in docs/ODD.md"
