@@ -53,18 +53,31 @@ class Interventions:
         self.by_default = {t.name: t.sl_by_default for t in params.social_work.teams}
         self._default_lever = frozenset(lv.sl_by_default.teams) & teams if self.on["sl_by_default"] else frozenset()
         self.meeting_teams = tuple(lv.team_meetings.teams) if self.on["team_meetings"] else ()
+        self.any_lever = any(self.on.values())
+        self.events = tuple(params.shocks.events.items())
+        e = params.economics
+        self._unit = {
+            Role.SCHEME_WORKER: e.scheme_worker_cost_per_year,
+            Role.MANAGER: e.manager_cost_per_year,
+            Role.RECRUITMENT_OFFICER: e.recruitment_officer_cost_per_year,
+        }
+        # weeks in which the posts funders pay for can change (plus council decisions)
+        self._post_weeks = {1} | {x for _, ev in self.events for x in (ev.start_week, ev.end_week)}
+        self.posts_may_change = False
 
     # ------------------------------------------------------------------
     def begin_week(self, week: int) -> None:
         self.week = week
         self.active = week >= 1
-        events = [e for e in self.p.shocks.events.values() if e.active(week)]
-        self.pandemic = sum(e.size for e in events if e.kind == "pandemic")
-        self.extra_inflation = sum(e.size for e in events if e.kind == "cost_of_living")
-        self.turnover_factor = 1.0 + sum(e.size for e in events if e.kind == "sw_turnover_spike")
-        self.retirement_factor = 1.0 + sum(e.size for e in events if e.kind == "carer_retirement_wave")
-        self.cut_posts = int(sum(e.size for e in events if e.kind == "funding_cut"))
         self.incentive_bonuses = 0
+        self.posts_may_change = week in self._post_weeks or any(end == week for end, _ in self.council_posts)
+        if self.events:
+            events = [e for _, e in self.events if e.active(week)]
+            self.pandemic = sum(e.size for e in events if e.kind == "pandemic")
+            self.extra_inflation = sum(e.size for e in events if e.kind == "cost_of_living")
+            self.turnover_factor = 1.0 + sum(e.size for e in events if e.kind == "sw_turnover_spike")
+            self.retirement_factor = 1.0 + sum(e.size for e in events if e.kind == "carer_retirement_wave")
+            self.cut_posts = int(sum(e.size for e in events if e.kind == "funding_cut"))
         if week == 1 and self.on["fee_uplift"]:
             self.lever_fee_factor = 1.0 + self.p.levers.fee_uplift.fee_increase
 
@@ -106,16 +119,13 @@ class Interventions:
         return posts
 
     def unit_costs(self) -> dict:
-        e = self.p.economics
-        return {
-            Role.SCHEME_WORKER: e.scheme_worker_cost_per_year,
-            Role.MANAGER: e.manager_cost_per_year,
-            Role.RECRUITMENT_OFFICER: e.recruitment_officer_cost_per_year,
-        }
+        """Cost of a post by role, GBP/year."""
+        return self._unit
 
     def council_invests(self, n_posts: int) -> None:
         years = self.p.council.investment_years
         self.council_posts.append((self.week + int(round(years * WEEKS_PER_YEAR)), n_posts))
+        self.posts_may_change = True
 
     def council_posts_now(self) -> int:
         return sum(n for end, n in self.council_posts if end > self.week)
@@ -214,7 +224,7 @@ class Interventions:
     # -- costs ----------------------------------------------------------------
     def lever_costs(self, model) -> dict:
         """This week's cost attributed to each enabled lever, GBP (incl. its posts and extra fees)."""
-        if not self.active:
+        if not (self.active and self.any_lever):
             return {}
         lv = self.p.levers
         unit = self.unit_costs()
@@ -238,7 +248,7 @@ class Interventions:
 
     def running_costs(self, model) -> float:
         """Lever costs that are neither staff posts nor carer fees (fixed costs, support, bonuses)."""
-        if not self.active:
+        if not (self.active and self.any_lever):
             return 0.0
         lv = self.p.levers
         total = sum(getattr(lv, n).annual_cost_gbp for n in LEVER_NAMES if self.on[n]) / WEEKS_PER_YEAR

@@ -83,6 +83,7 @@ class SharedLivesModel(mesa.Model):
         self.hours = WeekHours()
         self.flows = dict.fromkeys(FLOWS, 0)
         self.satisfied_households = 0
+        self.mean_satisfaction = math.nan  # of approved households, set each week by carers_week
         self._weeks_since_uplift = 0
 
         self._draw = _Drawers(params)
@@ -90,6 +91,8 @@ class SharedLivesModel(mesa.Model):
         self.commissioner = Commissioner(self)
         self.lever_costs = {}  # this week's cost attributed to each lever, GBP
         self.staff = self._build_staff()
+        self._staff_version = 0  # bumped when posts change (staff costs are cached)
+        self._staff_cost_cache = {}
         self.teams = {t.name: [] for t in params.social_work.teams}
         self.team_params = {t.name: t for t in params.social_work.teams}
         # support decisions per team per week (team sizes are fixed: leavers are replaced)
@@ -97,6 +100,9 @@ class SharedLivesModel(mesa.Model):
         self._build_social_workers()
         self._build_carers_and_people()
 
+        households = [c for st in CarerStage.HOUSEHOLDS for c in self.carers[st].values()]
+        if households:
+            self.mean_satisfaction = sum(c.satisfaction for c in households) / len(households)
         self.recorder = WeeklyRecorder(self)
         for _ in range(params.run.warmup_weeks):
             self.step()
@@ -157,6 +163,7 @@ class SharedLivesModel(mesa.Model):
                 self._remove_post(member)
                 changed = True
         if changed:
+            self._staff_version += 1
             self._rebalance_caseloads()
 
     def _remove_post(self, member):
@@ -254,7 +261,7 @@ class SharedLivesModel(mesa.Model):
             n = self.commissioner.review(iv, council, savings)
             if n:
                 self.flows["council_investments"] += n
-        if self.week >= 1:
+        if iv.posts_may_change:  # week 1, event starts and ends, council decisions and expiries
             self._reconcile_posts()
 
     def _appoint_champions(self, per_team):
@@ -558,17 +565,22 @@ class SharedLivesModel(mesa.Model):
         )
         threshold = cp.satisfied_threshold
         satisfied = 0
+        total, n = 0.0, 0  # satisfaction of the households that stay, for the weekly table
         for stage in CarerStage.HOUSEHOLDS:
             for carer in list(self.carers[stage].values()):
                 reason = carer.live_week(week)
                 if reason is not None:
                     self._carer_leaves(carer, reason)
-                elif carer.placed and carer.recommends(threshold):
+                    continue
+                total += carer.satisfaction
+                n += 1
+                if carer.placed and carer.recommends(threshold):
                     satisfied += 1  # word of mouth comes from satisfied active carers
         for stage in CarerStage.PIPELINE:
             for carer in self.carers[stage].values():
                 carer.grow_older()
         self.satisfied_households = satisfied
+        self.mean_satisfaction = total / n if n else math.nan
 
     def _carer_leaves(self, carer, reason):
         household = carer.stage in CarerStage.HOUSEHOLDS
@@ -678,8 +690,14 @@ class SharedLivesModel(mesa.Model):
 
     def staff_cost_per_week(self, funder_prefix: str = "") -> float:
         """Cost of the posts in post this week (optionally of one funder), GBP."""
-        unit = self.iv.unit_costs()
-        return sum(unit[s.role] for s in self.staff if s.funder.startswith(funder_prefix)) / 52.0
+        key = (len(self.staff), self._staff_version, funder_prefix)
+        cached = self._staff_cost_cache.get(key)
+        if cached is None:
+            unit = self.iv.unit_costs()
+            cached = sum(unit[s.role] for s in self.staff if s.funder.startswith(funder_prefix)) / 52.0
+            self._staff_cost_cache = {k: v for k, v in self._staff_cost_cache.items() if k[:2] == key[:2]}
+            self._staff_cost_cache[key] = cached
+        return cached
 
     def carer_fees_this_week(self) -> float:
         """Carer care-and-support fees this week, GBP at week-0 prices."""

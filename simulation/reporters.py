@@ -1,7 +1,9 @@
 """Named reporters of the weekly table, and the recorder that calls them.
 
 Each reporter is a plain function of the model reading counters the model
-keeps up to date as events happen (no rescans of all agents). The recorder
+keeps up to date as events happen (no rescans of all agents). A family of
+columns (people by need, flows, cost by lever, ...) has one reporter that
+returns them together, so a week costs one call per family. The recorder
 appends one tuple per recorded week; Mesa's DataCollector would deep-copy
 every value, which about doubles the cost of a collect (measured in
 benchmarks/README.md), so this thin recorder is used instead.
@@ -11,6 +13,7 @@ benchmarks/README.md), so this thin recorder is used instead.
 
 import math
 from functools import partial
+from operator import attrgetter
 
 import pandas as pd
 
@@ -32,18 +35,6 @@ def people_supported(m):
     return len(m.referrals[ReferralStage.ARRANGED])
 
 
-def people_of_kind(kind, m):
-    return m.people_by_kind[kind]
-
-
-def people_with_need(need, m):
-    return m.people_by_need[need]
-
-
-def carers_in_stage(stage, m):
-    return len(m.carers[stage])
-
-
 def households(m):
     return len(m.carers[CarerStage.APPROVED]) + len(m.carers[CarerStage.ACTIVE])
 
@@ -51,14 +42,6 @@ def households(m):
 def households_per_worker(m):
     workers = sum(1 for s in m.staff if s.role == Role.SCHEME_WORKER)
     return households(m) / workers if workers else math.nan
-
-
-def referrals_in_stage(stage, m):
-    return len(m.referrals[stage])
-
-
-def flow(name, m):
-    return m.flows.get(name, 0)
 
 
 def referred_cumulative(m):
@@ -93,10 +76,6 @@ def expected_wait_weeks(m):
 
 def hours_available(m):
     return m.hours.available
-
-
-def hours_on(activity, m):
-    return getattr(m.hours, activity)
 
 
 def monitoring_coverage(m):
@@ -140,17 +119,9 @@ def sw_champions(m):
     return _sw_stats(m)["champions"]
 
 
-def team_awareness(team, m):
-    return _sw_stats(m)["teams"][team]
-
-
 def carer_mean_satisfaction(m):
-    total, n = 0.0, 0
-    for stage in CarerStage.HOUSEHOLDS:
-        for carer in m.carers[stage].values():
-            total += carer.satisfaction
-            n += 1
-    return total / n if n else math.nan
+    """Mean satisfaction of approved households (NaN if none); summed as carers_week visits them."""
+    return m.mean_satisfaction
 
 
 def real_fee_index(m):
@@ -187,11 +158,6 @@ def _lever_costs(m) -> dict:
     return costs
 
 
-def cost_of_lever(name, m):
-    """Cost attributed to one lever this week (its running cost, posts and extra fees), GBP."""
-    return _lever_costs(m).get(name, 0.0)
-
-
 def cost_investment(m):
     """Posts bought by investment events this week, GBP (part of cost_staff)."""
     return m.staff_cost_per_week("investment:")
@@ -202,32 +168,6 @@ def cost_council(m):
     return m.staff_cost_per_week("council")
 
 
-def staff_in_post(role, m):
-    return sum(1 for s in m.staff if s.role == role)
-
-
-def council_posts(m):
-    return sum(1 for s in m.staff if s.funder == "council")
-
-
-def pandemic_severity(m):
-    return m.iv.pandemic
-
-
-def extra_inflation(m):
-    return m.iv.extra_inflation
-
-
-def sw_turnover_factor(m):
-    return m.iv.turnover_factor
-
-
-def retirement_factor(m):
-    return m.iv.retirement_factor
-
-
-def posts_cut(m):
-    return m.iv.cut_posts
 
 
 def savings_gross(m):
@@ -253,79 +193,183 @@ FLOW_COLUMNS = {
 }
 
 
+# -- groups: one named reporter for a family of columns (one call per week) --
+def people_by_kind(m):
+    return list(map(m.people_by_kind.__getitem__, ARRANGEMENTS))
+
+
+def people_by_need(m):
+    return list(map(m.people_by_need.__getitem__, NEEDS))
+
+
+def carers_by_stage(m):
+    return list(map(len, map(m.carers.__getitem__, CarerStage.ALIVE)))
+
+
+WAITING_STAGES = tuple(s for s in ReferralStage.OPEN if s != ReferralStage.ARRANGED)
+
+
+def referrals_by_stage(m):
+    return list(map(len, map(m.referrals.__getitem__, WAITING_STAGES)))
+
+
+def flows(m):
+    return list(map(m.flows.__getitem__, _FLOW_KEYS))
+
+
+_HOURS = attrgetter(*ACTIVITIES)
+
+
+def hours_by_activity(m):
+    return _HOURS(m.hours)
+
+
+def awareness_by_team(m):
+    return tuple(_sw_stats(m)["teams"].values())
+
+
+_NO_LEVER_COSTS = (0.0,) * len(LEVER_NAMES)
+
+
+def cost_by_lever(m):
+    """Cost attributed to each lever this week (running cost, posts, extra fees), GBP."""
+    costs = _lever_costs(m)
+    return list(map(costs.get, LEVER_NAMES, _NO_LEVER_COSTS)) if costs else _NO_LEVER_COSTS
+
+
+def staff_in_post_by_role(m):
+    workers = officers = council = 0
+    for s in m.staff:
+        if s.role == Role.SCHEME_WORKER:
+            workers += 1
+        elif s.role == Role.RECRUITMENT_OFFICER:
+            officers += 1
+        council += s.funder == "council"
+    return workers, officers, council
+
+
+def shock_conditions(m):
+    """What active events impose this week (baseline: 0, 0, 1, 1, 0)."""
+    iv = m.iv
+    return iv.pandemic, iv.extra_inflation, iv.turnover_factor, iv.retirement_factor, iv.cut_posts
+
+
+_FLOW_KEYS = tuple(FLOW_COLUMNS.values())
+
+
+def build_reporter_groups(model) -> list:
+    """[(column names, reporter)] in table order; a reporter of several columns returns a tuple."""
+    one = lambda name, fn: ((name,), fn)  # noqa: E731 - a single-column entry
+    return [
+        one("week", week),
+        one("year", year),
+        one("people_supported", people_supported),
+        (tuple(f"people_{k}" for k in ARRANGEMENTS), people_by_kind),
+        (tuple(f"people_need_{n}" for n in NEEDS), people_by_need),
+        (tuple(f"carers_{s}" for s in CarerStage.ALIVE), carers_by_stage),
+        one("households", households),
+        one("households_per_worker", households_per_worker),
+        (tuple(f"referrals_{s}" for s in WAITING_STAGES), referrals_by_stage),
+        (tuple(FLOW_COLUMNS), flows),
+        one("referred_cumulative", referred_cumulative),
+        one("initial_people", initial_people),
+        one("ended_cumulative", ended_cumulative),
+        one("withdrawn_cumulative", withdrawn_cumulative),
+        one("mean_wait_weeks", mean_wait_weeks),
+        one("expected_wait_weeks", expected_wait_weeks),
+        one("hours_available", hours_available),
+        (tuple(f"hours_{a}" for a in ACTIVITIES), hours_by_activity),
+        one("monitoring_coverage", monitoring_coverage),
+        one("social_workers", social_workers),
+        one("sw_mean_awareness", sw_mean_awareness),
+        one("sw_mean_trust", sw_mean_trust),
+        one("sw_champions", sw_champions),
+        (tuple(f"awareness_{t}" for t in model.teams), awareness_by_team),
+        one("carer_mean_satisfaction", carer_mean_satisfaction),
+        one("real_fee_index", real_fee_index),
+        one("cost_staff", cost_staff),
+        one("cost_carer_fees", cost_carer_fees),
+        one("cost_levers_other", cost_levers_other),
+        one("cost_extra_fees", cost_extra_fees),
+        one("savings_gross", savings_gross),
+        (tuple(f"cost_lever_{n}" for n in LEVER_NAMES), cost_by_lever),
+        one("cost_investment", cost_investment),
+        one("cost_council", cost_council),
+        (("scheme_workers_in_post", "recruitment_officers_in_post", "council_posts"), staff_in_post_by_role),
+        (("pandemic_severity", "extra_inflation", "sw_turnover_factor", "retirement_factor", "posts_cut"), shock_conditions),
+    ]
+
+
+def _column(reporter, i, m):
+    return reporter(m)[i]
+
+
 def build_reporters(model) -> dict:
-    """Column name -> reporter, in table order."""
-    r = {"week": week, "year": year, "people_supported": people_supported}
-    r.update({f"people_{k}": partial(people_of_kind, k) for k in ARRANGEMENTS})
-    r.update({f"people_need_{n}": partial(people_with_need, n) for n in NEEDS})
-    r.update({f"carers_{s}": partial(carers_in_stage, s) for s in CarerStage.ALIVE})
-    r["households"] = households
-    r["households_per_worker"] = households_per_worker
-    r.update({f"referrals_{s}": partial(referrals_in_stage, s) for s in ReferralStage.OPEN if s != "arranged"})
-    r.update({col: partial(flow, key) for col, key in FLOW_COLUMNS.items()})
-    r.update(
-        referred_cumulative=referred_cumulative,
-        initial_people=initial_people,
-        ended_cumulative=ended_cumulative,
-        withdrawn_cumulative=withdrawn_cumulative,
-        mean_wait_weeks=mean_wait_weeks,
-        expected_wait_weeks=expected_wait_weeks,
-        hours_available=hours_available,
-    )
-    r.update({f"hours_{a}": partial(hours_on, a) for a in ACTIVITIES})
-    r.update(
-        monitoring_coverage=monitoring_coverage,
-        social_workers=social_workers,
-        sw_mean_awareness=sw_mean_awareness,
-        sw_mean_trust=sw_mean_trust,
-        sw_champions=sw_champions,
-    )
-    r.update({f"awareness_{t}": partial(team_awareness, t) for t in model.teams})
-    r.update(
-        carer_mean_satisfaction=carer_mean_satisfaction,
-        real_fee_index=real_fee_index,
-        cost_staff=cost_staff,
-        cost_carer_fees=cost_carer_fees,
-        cost_levers_other=cost_levers_other,
-        cost_extra_fees=cost_extra_fees,
-        savings_gross=savings_gross,
-    )
-    r.update({f"cost_lever_{n}": partial(cost_of_lever, n) for n in LEVER_NAMES})
-    r.update(
-        cost_investment=cost_investment,
-        cost_council=cost_council,
-        scheme_workers_in_post=partial(staff_in_post, Role.SCHEME_WORKER),
-        recruitment_officers_in_post=partial(staff_in_post, Role.RECRUITMENT_OFFICER),
-        council_posts=council_posts,
-        pandemic_severity=pandemic_severity,
-        extra_inflation=extra_inflation,
-        sw_turnover_factor=sw_turnover_factor,
-        retirement_factor=retirement_factor,
-        posts_cut=posts_cut,
-    )
-    return r
+    """Column name -> a reporter of that column alone (e.g. for Mesa's DataCollector)."""
+    out = {}
+    for names, fn in build_reporter_groups(model):
+        if len(names) == 1:
+            out[names[0]] = fn
+        else:
+            out.update({name: partial(_column, fn, i) for i, name in enumerate(names)})
+    return out
 
 
 class WeeklyRecorder:
+    """Calls the reporters once a week; expands groups into columns once, at the end.
+
+    A week is stored as the list of what each reporter returned (a value, or a
+    tuple for a group); ``rows`` and ``to_frame`` expand them into columns.
+    """
+
     def __init__(self, model):
         self.model = model
-        self.reporters = build_reporters(model)
-        self._functions = list(self.reporters.values())
-        self._savings_column = list(self.reporters).index("savings_gross")
-        self.rows = []
+        groups = build_reporter_groups(model)
+        self.columns = [name for names, _ in groups for name in names]
+        self.reporters = build_reporters(model)  # column -> reporter, same order as columns
+        self._functions = [fn for _, fn in groups]
+        self._widths = [len(names) if len(names) > 1 else 0 for names, _ in groups]  # 0: one value
+        self._savings_slot = next(i for i, (names, _) in enumerate(groups) if names == ("savings_gross",))
+        self._weeks = []
 
     def collect(self):
         m = self.model
-        self.rows.append([f(m) for f in self._functions])
+        self._weeks.append([f(m) for f in self._functions])
+
+    def _expand(self, week: list) -> list:
+        row = []
+        for value, width in zip(week, self._widths):
+            if width:
+                row.extend(value)
+            else:
+                row.append(value)
+        return row
+
+    @property
+    def rows(self) -> list:
+        """One list of column values per recorded week."""
+        return [self._expand(w) for w in self._weeks]
+
+    def last_row(self) -> dict:
+        """The latest recorded week, column -> value."""
+        return dict(zip(self.columns, self._expand(self._weeks[-1])))
 
     def savings_last_year(self) -> float:
         """Gross savings over the last 52 recorded weeks (scaled up if fewer), GBP/year."""
-        i = self._savings_column
-        rows = self.rows[-52:]
-        if not rows:
+        i = self._savings_slot
+        weeks = self._weeks[-52:]
+        if not weeks:
             return float("nan")
-        return sum(r[i] for r in rows) * 52.0 / len(rows)
+        return sum(w[i] for w in weeks) * 52.0 / len(weeks)
 
     def to_frame(self) -> pd.DataFrame:
-        df = pd.DataFrame.from_records(self.rows, columns=list(self.reporters))
+        data = {}
+        names = iter(self.columns)
+        for slot, width in zip(zip(*self._weeks), self._widths):
+            if width:
+                for column in zip(*slot):
+                    data[next(names)] = column
+            else:
+                data[next(names)] = slot
+        df = pd.DataFrame(data, columns=self.columns) if self._weeks else pd.DataFrame(columns=self.columns)
         return df.astype({"week": "int32"})

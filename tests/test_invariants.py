@@ -42,7 +42,7 @@ class CheckedModel(SharedLivesModel):
 
 
 def last_row(model) -> dict:
-    return dict(zip(model.recorder.reporters, model.recorder.rows[-1]))
+    return model.recorder.last_row()
 
 
 # ---------------------------------------------------------------------------
