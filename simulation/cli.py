@@ -88,20 +88,28 @@ def check_sweep(overrides: list) -> None:
     composed_axes, value_axes = [], []
     for ov in parsed:
         key = ov.get_key_element()
-        if ov.is_sweep_override():
-            if ov.is_discrete_sweep():
-                values = list(ov.sweep_string_iterator())
-            else:  # interval(a,b): continuous, for optimising sweepers; check its ends
-                sweep = ov.value()
-                values = [str(sweep.start), str(sweep.end)]
-        else:
-            values = [ov.get_value_element_as_str()]
-        is_group = (CONFIG_DIR / ov.key_or_group).is_dir() or "/" in ov.key_or_group
         if key.startswith(("hydra.", "hydra/")) or ov.key_or_group == "hydra":
             continue
+        is_group = (CONFIG_DIR / ov.key_or_group).is_dir() or "/" in ov.key_or_group
         if is_group or ov.is_add() or ov.is_delete() or ov.is_force_add():
-            composed_axes.append([f"{key}={v}" if not ov.is_delete() else key for v in values])
+            # composed: Hydra needs the override text
+            if ov.is_delete():
+                texts = [key]
+            elif ov.is_sweep_override() and ov.is_discrete_sweep():
+                texts = [f"{key}={v}" for v in ov.sweep_string_iterator()]
+            else:
+                texts = [f"{key}={ov.get_value_element_as_str()}"]
+            composed_axes.append(texts)
         else:
+            # applied to a copy: the parsed values (numbers, lists, strings ...)
+            if ov.is_sweep_override():
+                if ov.is_discrete_sweep():
+                    values = list(ov.sweep_iterator())
+                else:  # interval(a,b): continuous, for optimising sweepers; check its ends
+                    sweep = ov.value()
+                    values = [sweep.start, sweep.end]
+            else:
+                values = [ov.value()]
             value_axes.append((key, values))
     n_composed = 1
     for axis in composed_axes:

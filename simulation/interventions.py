@@ -12,7 +12,8 @@ Staff posts have a funder: ``core`` (scheme.*), ``lever:extra_workers``,
 Commissioner's investments). Each week the posts each funder pays for are
 reconciled with the agents in post: posts are created when money starts and
 removed (newest first, caseloads handed over) when it ends — the funding cliff.
-A funding cut removes core scheme-worker posts while it lasts.
+A funding cut removes core posts of its ``post`` (scheme worker or
+recruitment officer) while it lasts.
 
 With every lever off and no events, nothing here draws a random number or
 changes a value, so the baseline is untouched; an event of size 0 gives
@@ -25,10 +26,6 @@ from simulation.params import LEVER_NAMES, SlsimConfig
 from simulation.stages import Role
 from simulation.units import WEEKS_PER_YEAR
 
-FUNDER_ROLE = {
-    "lever:extra_workers": Role.SCHEME_WORKER,
-    "lever:recruitment_post": Role.RECRUITMENT_OFFICER,
-}
 POST_ROLE = {"scheme_worker": Role.SCHEME_WORKER, "recruitment_officer": Role.RECRUITMENT_OFFICER}
 
 
@@ -44,7 +41,8 @@ class Interventions:
         self.extra_inflation = 0.0
         self.turnover_factor = 1.0
         self.retirement_factor = 1.0
-        self.cut_posts = 0
+        self.cut_posts = 0  # posts removed by funding cuts this week (all roles)
+        self.cuts = {}  # role -> posts removed this week
         self.lever_fee_factor = 1.0
         self.council_posts = []  # (end_week, n) of the Commissioner's investments
         self.incentive_bonuses = 0  # carers approved from word of mouth this week (referral_incentives)
@@ -73,11 +71,16 @@ class Interventions:
         self.posts_may_change = week in self._post_weeks or any(end == week for end, _ in self.council_posts)
         if self.events:
             events = [e for _, e in self.events if e.active(week)]
-            self.pandemic = sum(e.size for e in events if e.kind == "pandemic")
-            self.extra_inflation = sum(e.size for e in events if e.kind == "cost_of_living")
+            self.pandemic = sum((e.size for e in events if e.kind == "pandemic"), 0.0)
+            self.extra_inflation = sum((e.size for e in events if e.kind == "cost_of_living"), 0.0)
             self.turnover_factor = 1.0 + sum(e.size for e in events if e.kind == "sw_turnover_spike")
             self.retirement_factor = 1.0 + sum(e.size for e in events if e.kind == "carer_retirement_wave")
-            self.cut_posts = int(sum(e.size for e in events if e.kind == "funding_cut"))
+            self.cuts = {}
+            for e in events:
+                if e.kind == "funding_cut":
+                    role = POST_ROLE[e.post]
+                    self.cuts[role] = self.cuts.get(role, 0) + int(e.size)
+            self.cut_posts = sum(self.cuts.values())
         if week == 1 and self.on["fee_uplift"]:
             self.lever_fee_factor = 1.0 + self.p.levers.fee_uplift.fee_increase
 
@@ -100,22 +103,30 @@ class Interventions:
 
     # -- posts -------------------------------------------------------------
     def funded_posts(self) -> dict:
-        """Posts each funder pays for this week: {funder: (role, count)}."""
+        """Posts each funder pays for this week: {(funder, role): count}.
+
+        Core posts are the scheme's own (scheme.*) less any funding cut of that post."""
         p, lv = self.p, self.p.levers
-        posts = {"core": (Role.SCHEME_WORKER, max(0, p.scheme.scheme_workers - self.cut_posts))}
+        cut = self.cuts
+        posts = {
+            ("core", Role.SCHEME_WORKER): max(0, p.scheme.scheme_workers - cut.get(Role.SCHEME_WORKER, 0)),
+            ("core", Role.RECRUITMENT_OFFICER): max(
+                0, p.scheme.recruitment_officers - cut.get(Role.RECRUITMENT_OFFICER, 0)
+            ),
+        }
         if self.lever("extra_workers"):
-            posts["lever:extra_workers"] = (Role.SCHEME_WORKER, lv.extra_workers.posts)
+            posts[("lever:extra_workers", Role.SCHEME_WORKER)] = lv.extra_workers.posts
         if self.lever("recruitment_post"):
-            posts["lever:recruitment_post"] = (Role.RECRUITMENT_OFFICER, lv.recruitment_post.posts)
+            posts[("lever:recruitment_post", Role.RECRUITMENT_OFFICER)] = lv.recruitment_post.posts
         unit = self.unit_costs()
-        for name, e in self.p.shocks.events.items():
+        for name, e in self.events:
             if e.kind == "investment" and e.active(self.week):
                 role = POST_ROLE[e.post]
-                posts[f"investment:{name}"] = (role, int(e.size // unit[role]) if unit[role] > 0 else 0)
+                posts[(f"investment:{name}", role)] = int(e.size // unit[role]) if unit[role] > 0 else 0
         self.council_posts = [(end, n) for end, n in self.council_posts if end > self.week]
         n_council = sum(n for _, n in self.council_posts)
         if n_council:
-            posts["council"] = (Role.SCHEME_WORKER, n_council)
+            posts[("council", Role.SCHEME_WORKER)] = n_council
         return posts
 
     def unit_costs(self) -> dict:

@@ -144,22 +144,18 @@ class SharedLivesModel(mesa.Model):
         s = self.p.scheme
         hours = {Role.SCHEME_WORKER: s.worker_hours_per_week, Role.RECRUITMENT_OFFICER: s.recruitment_officer_hours_per_week}
         wanted = self.iv.funded_posts()
-        wanted.setdefault("core", (Role.SCHEME_WORKER, s.scheme_workers))
         have = {}
         for member in self.staff:
             if member.role != Role.MANAGER:
                 have.setdefault((member.funder, member.role), []).append(member)
-        keys = set(have) | {(f, r) for f, (r, _) in wanted.items()}
         changed = False
-        for funder, role in sorted(keys):
-            n_want = wanted[funder][1] if funder in wanted and wanted[funder][0] == role else 0
-            if funder == "core" and role == Role.RECRUITMENT_OFFICER:
-                n_want = s.recruitment_officers
-            members = have.get((funder, role), [])
+        for key in sorted(set(have) | set(wanted)):
+            funder, role = key
+            n_want, members = wanted.get(key, 0), have.get(key, [])
             for _ in range(n_want - len(members)):
                 self.staff.append(SchemeStaff(self, role=role, hours_per_week=hours[role], funder=funder))
                 changed = True
-            for member in members[n_want:][::-1] if len(members) > n_want else ():
+            for member in reversed(members[n_want:]):  # newest first
                 self._remove_post(member)
                 changed = True
         if changed:

@@ -21,7 +21,9 @@ Conventions (Starsim-style, see docs/ODD.md):
 """
 
 from dataclasses import FrozenInstanceError, dataclass, fields, is_dataclass
-from typing import Dict, List
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Dict, List
 
 from omegaconf import MISSING
 
@@ -63,7 +65,7 @@ class _V:
         value = getattr(self.node, name)
         kind = "integer" if integer else "number"
         if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
-            raise ConfigError(f"{self.where(name)}={value!r}: must be a {kind}")
+            raise ConfigError(f"{self.where(name)}={value!r}: must be {'an' if integer else 'a'} {kind}")
         ok = lo is None or (value > lo if lo_open else value >= lo)
         ok = ok and (hi is None or (value < hi if hi_open else value <= hi))
         if not ok:
@@ -87,7 +89,7 @@ def _walk(node, path: str):
         sub = f"{path}.{f.name}" if path else f.name
         if is_dataclass(value):
             _walk(value, sub)
-        elif isinstance(value, dict):
+        elif isinstance(value, Mapping):
             for key, item in value.items():
                 if is_dataclass(item):
                     _walk(item, f"{sub}.{key}")
@@ -789,8 +791,39 @@ class PandemicEffects(_Sealed):
 
 @dataclass
 class ShocksParams(_Sealed):
-    events: Dict[str, ShockEvent] = MISSING
+    # an open mapping in the schema (OmegaConf cannot add a new entry to a
+    # Dict[str, dataclass] from the command line); each entry is built into a
+    # ShockEvent here, refusing unknown and missing keys
+    events: Dict[str, Any] = MISSING
     pandemic: PandemicEffects = MISSING
+
+    def __post_init__(self):
+        built = {}
+        for name, raw in dict(self.events).items():
+            built[name] = raw if isinstance(raw, ShockEvent) else _build_event(name, raw)
+        object.__setattr__(self, "events", MappingProxyType(built))
+        super().__post_init__()
+
+
+_EVENT_FIELDS = ("kind", "start_week", "duration_weeks", "size", "post")
+_EVENT_REQUIRED = ("kind", "start_week", "duration_weeks", "size")
+
+
+def _build_event(name: str, raw) -> ShockEvent:
+    where = f"shocks.events.{name}"
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}={raw!r}: must be a mapping with keys {', '.join(_EVENT_FIELDS)}")
+    for key in raw:
+        if key not in _EVENT_FIELDS:
+            raise ConfigError(f"{where}.{key}: unknown key (allowed keys: {', '.join(_EVENT_FIELDS)})")
+    for key in _EVENT_REQUIRED:
+        if key not in raw:
+            raise ConfigError(f"{where}.{key}: missing (an event needs {', '.join(_EVENT_REQUIRED)})")
+    values = dict(raw)
+    size = values["size"]
+    if isinstance(size, int) and not isinstance(size, bool):
+        values["size"] = float(size)  # sizes are numbers; keep the weekly columns float
+    return ShockEvent(**values)
 
 
 @dataclass

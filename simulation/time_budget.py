@@ -106,7 +106,8 @@ def allocate_staff_time(model) -> WeekHours:
     meetings = []
     if iv.lever("team_meetings"):
         tm = p.levers.team_meetings
-        if tm.meetings_per_year > 0 and model.week % max(1, round(52 / tm.meetings_per_year)) == 0:
+        per_week = tm.meetings_per_year / 52.0  # due when the running count of meetings ticks over
+        if int(model.week * per_week) > int((model.week - 1) * per_week):
             for team in iv.meeting_teams:
                 if pool >= tm.hours_per_meeting:
                     pool -= tm.hours_per_meeting
