@@ -56,10 +56,6 @@ class Referral(mesa.Agent):
         self._death = 0.0
 
     # -- waiting ------------------------------------------------------------
-    @property
-    def weeks_waiting(self) -> int:
-        return self.model.week - self.referred_week
-
     def gives_up(self) -> bool:
         """Routed elsewhere: the wait has passed the person's tolerance."""
         return self.model.week > self.withdraw_week

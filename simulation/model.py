@@ -706,10 +706,6 @@ class SharedLivesModel(mesa.Model):
     def people_supported(self) -> int:
         return len(self.referrals[ReferralStage.ARRANGED])
 
-    def accounted_people(self) -> int:
-        """Everyone ever placed initially or referred, by where they are now."""
-        return sum(len(d) for d in self.referrals.values()) + sum(self.closed.values())
-
 
 FLOWS = (
     "enquiries",

@@ -54,3 +54,20 @@ def evolve(node, changes: dict):
     for head, sub in nested.items():
         direct[head] = evolve(getattr(node, head), sub)
     return dataclasses.replace(node, **direct)
+
+
+def refused(args, capsys, tmp_path, monkeypatch):
+    """Run the CLI in-process on ``args``; return its one stderr line (asserting exit 2, nothing written)."""
+    import pytest
+
+    from simulation.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as info:
+        main([*args, f"hydra.run.dir={tmp_path / 'run'}", f"hydra.sweep.dir={tmp_path / 'sweep'}"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith("slsim: error: "), err[0]
+    assert list(tmp_path.iterdir()) == [], "something was written for bad input"
+    return err[0]

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import params
+from helpers import params, refused
 from simulation.run import RUN_FILES, run_simulation, versions
 from simulation.summary import OUTCOME_DIRECTIONS
 
@@ -144,15 +144,8 @@ def test_bad_input_exits_2_with_one_line_and_no_run_folder(bad_runs, override):
     ],
 )
 def test_main_refuses_bad_input_before_hydra_runs(args, field, capsys, tmp_path, monkeypatch):
-    from simulation.cli import main
-
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as info:
-        main([*args, f"hydra.run.dir={tmp_path / 'run'}", f"hydra.sweep.dir={tmp_path / 'sweep'}"])
-    assert info.value.code == 2
-    err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1 and err[0].startswith("slsim: error: ") and field in err[0], err
-    assert list(tmp_path.iterdir()) == []
+    line = refused(args, capsys, tmp_path, monkeypatch)
+    assert field in line, line
 
 
 def test_sweep_check_reports_the_failing_run():

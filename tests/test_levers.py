@@ -37,7 +37,7 @@ import statistics
 import pandas as pd
 import pytest
 
-from helpers import evolve, params
+from helpers import evolve, params, refused
 from simulation.params import LEVER_NAMES, ConfigError
 from simulation.run import run_simulation
 from simulation.units import WEEKS_PER_YEAR
@@ -408,21 +408,6 @@ def test_lever_costs_add_up_with_every_lever_on():
 # ---------------------------------------------------------------------------
 # bad input: exit 2, one line naming the field, nothing written
 # ---------------------------------------------------------------------------
-def refused(args, capsys, tmp_path, monkeypatch):
-    """Run the CLI in-process on ``args``; return its one stderr line (asserting exit 2, nothing written)."""
-    from simulation.cli import main
-
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as info:
-        main([*args, f"hydra.run.dir={tmp_path / 'run'}", f"hydra.sweep.dir={tmp_path / 'sweep'}"])
-    assert info.value.code == 2
-    err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1, err
-    assert err[0].startswith("slsim: error: "), err[0]
-    assert list(tmp_path.iterdir()) == [], "something was written for bad input"
-    return err[0]
-
-
 BAD_LEVERS = {  # case -> (arguments, texts the error line must contain)
     "unknown lever": (["levers=bogus"], ["levers", "bogus"]),
     "unknown lever in a list": (["levers=[colocation,bogus]"], ["levers", "bogus"]),

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import REPO, evolve, params
+from helpers import REPO, evolve, params, refused
 from simulation.params import SHOCK_KINDS, ConfigError
 from simulation.run import run_simulation, write_run_folder
 
@@ -396,21 +396,6 @@ def test_events_compose_with_levers():
 # ---------------------------------------------------------------------------
 # bad input: exit 2, one line naming the field, nothing written
 # ---------------------------------------------------------------------------
-def refused(args, capsys, tmp_path, monkeypatch):
-    """Run the CLI in-process on ``args``; return its one stderr line (asserting exit 2, nothing written)."""
-    from simulation.cli import main
-
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(SystemExit) as info:
-        main([*args, f"hydra.run.dir={tmp_path / 'run'}", f"hydra.sweep.dir={tmp_path / 'sweep'}"])
-    assert info.value.code == 2
-    err = capsys.readouterr().err.splitlines()
-    assert len(err) == 1, err
-    assert err[0].startswith("slsim: error: "), err[0]
-    assert list(tmp_path.iterdir()) == [], "something was written for bad input"
-    return err[0]
-
-
 BAD_SHOCKS = {
     "negative duration": (
         ["shocks=pandemic", "shocks.events.pandemic.duration_weeks=-5"],
