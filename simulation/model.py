@@ -702,10 +702,6 @@ class SharedLivesModel(mesa.Model):
     def households(self) -> int:
         return len(self.carers[CarerStage.APPROVED]) + len(self.carers[CarerStage.ACTIVE])
 
-    # counts used by reporters, tests and the summary
-    def people_supported(self) -> int:
-        return len(self.referrals[ReferralStage.ARRANGED])
-
 
 FLOWS = (
     "enquiries",
