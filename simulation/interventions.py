@@ -233,41 +233,41 @@ class Interventions:
         return 1.0 - stay
 
     # -- costs ----------------------------------------------------------------
+    def _running_by_lever(self, model) -> dict:
+        """This week's running cost of each enabled lever (fixed cost, carer support, bonuses), GBP."""
+        lv = self.p.levers
+        out = {n: getattr(lv, n).annual_cost_gbp / WEEKS_PER_YEAR for n in LEVER_NAMES if self.on[n]}
+        if self.on["carer_support"]:
+            out["carer_support"] += model.households() * lv.carer_support.cost_per_household_per_year_gbp / WEEKS_PER_YEAR
+        if self.on["referral_incentives"]:
+            out["referral_incentives"] += self.incentive_bonuses * lv.referral_incentives.bonus_gbp
+        return out
+
+    def extra_fees(self, model) -> float:
+        """The part of this week's carer fees due to the fee_uplift lever, GBP."""
+        factor = self.lever_fee_factor
+        return model.carer_fees_this_week() * (1.0 - 1.0 / factor) if factor != 1.0 else 0.0
+
     def lever_costs(self, model) -> dict:
         """This week's cost attributed to each enabled lever, GBP (incl. its posts and extra fees)."""
         if not (self.active and self.any_lever):
             return {}
         lv = self.p.levers
         unit = self.unit_costs()
-        out = {}
-        for name in LEVER_NAMES:
-            if self.on[name]:
-                out[name] = getattr(lv, name).annual_cost_gbp / WEEKS_PER_YEAR
+        out = self._running_by_lever(model)
         if self.on["extra_workers"]:
             out["extra_workers"] += lv.extra_workers.posts * unit[Role.SCHEME_WORKER] / WEEKS_PER_YEAR
         if self.on["recruitment_post"]:
             out["recruitment_post"] += lv.recruitment_post.posts * unit[Role.RECRUITMENT_OFFICER] / WEEKS_PER_YEAR
-        if self.on["carer_support"]:
-            out["carer_support"] += (
-                model.households() * lv.carer_support.cost_per_household_per_year_gbp / WEEKS_PER_YEAR
-            )
-        if self.on["referral_incentives"]:
-            out["referral_incentives"] += self.incentive_bonuses * lv.referral_incentives.bonus_gbp
-        if self.on["fee_uplift"] and self.lever_fee_factor != 0:
-            out["fee_uplift"] += model.carer_fees_this_week() * (1.0 - 1.0 / self.lever_fee_factor)
+        if self.on["fee_uplift"]:
+            out["fee_uplift"] += self.extra_fees(model)
         return out
 
     def running_costs(self, model) -> float:
         """Lever costs that are neither staff posts nor carer fees (fixed costs, support, bonuses)."""
         if not (self.active and self.any_lever):
             return 0.0
-        lv = self.p.levers
-        total = sum(getattr(lv, n).annual_cost_gbp for n in LEVER_NAMES if self.on[n]) / WEEKS_PER_YEAR
-        if self.on["carer_support"]:
-            total += model.households() * lv.carer_support.cost_per_household_per_year_gbp / WEEKS_PER_YEAR
-        if self.on["referral_incentives"]:
-            total += self.incentive_bonuses * lv.referral_incentives.bonus_gbp
-        return total
+        return sum(self._running_by_lever(model).values())
 
     def evidence(self, savings_last_year: float) -> float:
         """Strength of the business case, 0-1, from measured savings."""

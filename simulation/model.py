@@ -89,7 +89,6 @@ class SharedLivesModel(mesa.Model):
         self._draw = _Drawers(params)
         self.iv = Interventions(params)
         self.commissioner = Commissioner(self)
-        self.lever_costs = {}  # this week's cost attributed to each lever, GBP
         self.staff = self._build_staff()
         self._staff_version = 0  # bumped when posts change (staff costs are cached)
         self._staff_cost_cache = {}

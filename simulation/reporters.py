@@ -145,8 +145,7 @@ def cost_levers_other(m):
 
 def cost_extra_fees(m):
     """Part of this week's carer fees due to the fee_uplift lever, GBP."""
-    factor = m.iv.lever_fee_factor
-    return m.carer_fees_this_week() * (1.0 - 1.0 / factor) if factor != 1.0 else 0.0
+    return m.iv.extra_fees(m)
 
 
 def _lever_costs(m) -> dict:
