@@ -7,12 +7,15 @@ pooled frontline hours by priority each week (see
 :func:`simulation.time_budget.allocate_staff_time`): monitoring first, then
 matching and introductions, then carer enquiries and assessments, then outreach
 and recruitment with what is left. Recruitment officers' hours go to carer
-recruitment only.
+recruitment only; outreach officers (bought by an investment event) spend
+theirs on outreach to social-work teams only.
 """
 
 import mesa
 
 from simulation.stages import Role
+
+_RESERVED_ROLES = (Role.RECRUITMENT_OFFICER, Role.OUTREACH_OFFICER)  # no frontline hours
 
 
 class SchemeStaff(mesa.Agent):
@@ -30,13 +33,19 @@ class SchemeStaff(mesa.Agent):
 
     def frontline_hours(self, productive_share: float, efficiency: float) -> float:
         """Hours for monitoring, matching, assessments and growth work."""
-        if self.role == Role.RECRUITMENT_OFFICER:
+        if self.role in _RESERVED_ROLES:
             return 0.0
         return self.productive_hours(productive_share, efficiency) * self.frontline_share
 
     def recruitment_hours(self, productive_share: float, efficiency: float) -> float:
         """Hours reserved for carer recruitment (recruitment officers)."""
         if self.role != Role.RECRUITMENT_OFFICER:
+            return 0.0
+        return self.productive_hours(productive_share, efficiency)
+
+    def outreach_hours(self, productive_share: float, efficiency: float) -> float:
+        """Hours reserved for outreach to social-work teams (outreach officers)."""
+        if self.role != Role.OUTREACH_OFFICER:
             return 0.0
         return self.productive_hours(productive_share, efficiency)
 

@@ -26,7 +26,11 @@ from simulation.params import LEVER_NAMES, SlsimConfig
 from simulation.stages import Role
 from simulation.units import WEEKS_PER_YEAR
 
-POST_ROLE = {"scheme_worker": Role.SCHEME_WORKER, "recruitment_officer": Role.RECRUITMENT_OFFICER}
+POST_ROLE = {
+    "scheme_worker": Role.SCHEME_WORKER,
+    "recruitment_officer": Role.RECRUITMENT_OFFICER,
+    "outreach_officer": Role.OUTREACH_OFFICER,
+}
 
 
 class Interventions:
@@ -58,6 +62,7 @@ class Interventions:
             Role.SCHEME_WORKER: e.scheme_worker_cost_per_year,
             Role.MANAGER: e.manager_cost_per_year,
             Role.RECRUITMENT_OFFICER: e.recruitment_officer_cost_per_year,
+            Role.OUTREACH_OFFICER: e.outreach_officer_cost_per_year,
         }
         # weeks in which the posts funders pay for can change (plus council decisions)
         self._post_weeks = {1} | {x for _, ev in self.events for x in (ev.start_week, ev.end_week)}

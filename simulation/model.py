@@ -141,7 +141,11 @@ class SharedLivesModel(mesa.Model):
     def _reconcile_posts(self):
         """Create or remove posts so each funder has the posts it pays for this week."""
         s = self.p.scheme
-        hours = {Role.SCHEME_WORKER: s.worker_hours_per_week, Role.RECRUITMENT_OFFICER: s.recruitment_officer_hours_per_week}
+        hours = {
+            Role.SCHEME_WORKER: s.worker_hours_per_week,
+            Role.RECRUITMENT_OFFICER: s.recruitment_officer_hours_per_week,
+            Role.OUTREACH_OFFICER: s.worker_hours_per_week,
+        }
         wanted = self.iv.funded_posts()
         have = {}
         for member in self.staff:

@@ -465,6 +465,7 @@ class EconomicsParams(_Sealed):
     scheme_worker_cost_per_year: float = MISSING
     manager_cost_per_year: float = MISSING
     recruitment_officer_cost_per_year: float = MISSING
+    outreach_officer_cost_per_year: float = MISSING
 
     def check(self, v: _V):
         v.range("inflation_per_year", -0.5, 1.0)
@@ -472,6 +473,7 @@ class EconomicsParams(_Sealed):
         v.non_negative("scheme_worker_cost_per_year",
             "manager_cost_per_year",
             "recruitment_officer_cost_per_year",
+            "outreach_officer_cost_per_year",
         )
 
 
@@ -746,7 +748,8 @@ SHOCK_KINDS = (
     "carer_retirement_wave",  # size: relative increase of the retirement hazard
     "funding_cut",  # size: scheme-worker posts removed
 )
-POSTS = ("scheme_worker", "recruitment_officer")
+POSTS = ("scheme_worker", "recruitment_officer", "outreach_officer")  # what an investment can buy
+CUT_POSTS = ("scheme_worker", "recruitment_officer")  # the scheme's own posts, which a funding cut can remove
 
 
 @dataclass
@@ -765,6 +768,8 @@ class ShockEvent(_Sealed):
         v.non_negative("size")
         if self.post not in POSTS:
             v.fail("post", f"one of {', '.join(POSTS)}")
+        if self.kind == "funding_cut" and self.post not in CUT_POSTS:
+            v.fail("post", f"one of {', '.join(CUT_POSTS)} for funding_cut (the scheme's own posts)")
         if self.kind == "funding_cut" and self.size != int(self.size):
             v.fail("size", "a whole number of posts for funding_cut")
 

@@ -237,14 +237,16 @@ def cost_by_lever(m):
 
 
 def staff_in_post_by_role(m):
-    workers = officers = council = 0
+    workers = officers = outreach = council = 0
     for s in m.staff:
         if s.role == Role.SCHEME_WORKER:
             workers += 1
         elif s.role == Role.RECRUITMENT_OFFICER:
             officers += 1
+        elif s.role == Role.OUTREACH_OFFICER:
+            outreach += 1
         council += s.funder == "council"
-    return workers, officers, council
+    return workers, officers, outreach, council
 
 
 def shock_conditions(m):
@@ -294,7 +296,10 @@ def build_reporter_groups(model) -> list:
         (tuple(f"cost_lever_{n}" for n in LEVER_NAMES), cost_by_lever),
         one("cost_investment", cost_investment),
         one("cost_council", cost_council),
-        (("scheme_workers_in_post", "recruitment_officers_in_post", "council_posts"), staff_in_post_by_role),
+        (
+            ("scheme_workers_in_post", "recruitment_officers_in_post", "outreach_officers_in_post", "council_posts"),
+            staff_in_post_by_role,
+        ),
         (("pandemic_severity", "extra_inflation", "sw_turnover_factor", "retirement_factor", "posts_cut"), shock_conditions),
     ]
 

@@ -29,3 +29,4 @@ class Role:
     MANAGER = "manager"
     SCHEME_WORKER = "scheme_worker"
     RECRUITMENT_OFFICER = "recruitment_officer"
+    OUTREACH_OFFICER = "outreach_officer"  # only ever bought (investment events); hours go to outreach

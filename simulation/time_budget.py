@@ -9,7 +9,7 @@ The team pools its frontline hours and spends them by priority:
 4. team meetings due this week (lever ``team_meetings``) are held from what
    is left; the rest is split between **outreach** to social-work teams and
    carer **recruitment** (``workload.outreach_share``); recruitment officers
-   add their hours to recruitment.
+   add their hours to recruitment, outreach officers theirs to outreach.
 
 A task not reached this week does not progress. Nothing caps caseloads: when
 households per worker rise, monitoring eats the hours that growth work needed,
@@ -83,7 +83,8 @@ def allocate_staff_time(model) -> WeekHours:
     hours = WeekHours()
     pool = sum(s.frontline_hours(p.scheme.productive_share, eff) for s in model.staff)
     reserved_recruitment = sum(s.recruitment_hours(p.scheme.productive_share, eff) for s in model.staff)
-    hours.available = pool + reserved_recruitment
+    reserved_outreach = sum(s.outreach_hours(p.scheme.productive_share, eff) for s in model.staff)
+    hours.available = pool + reserved_recruitment + reserved_outreach
 
     hours.monitoring_demand = monitoring_demand(model) * iv.monitoring_factor()
     hours.monitoring = min(pool, hours.monitoring_demand)
@@ -114,6 +115,6 @@ def allocate_staff_time(model) -> WeekHours:
                     hours.meeting += tm.hours_per_meeting
                     meetings.append(team)
     hours.meetings = tuple(meetings)
-    hours.outreach = pool * w.outreach_share + hours.meeting
+    hours.outreach = pool * w.outreach_share + hours.meeting + reserved_outreach
     hours.recruitment = pool - pool * w.outreach_share + reserved_recruitment
     return hours

@@ -261,6 +261,34 @@ def test_investment_in_recruitment_officers_buys_those_posts():
     assert (workers == p.scheme.scheme_workers).all()
 
 
+def test_investment_in_outreach_officers_buys_outreach_hours_and_raises_awareness():
+    """Outreach officers' hours all go to outreach: awareness and referrals rise over the posts' weeks."""
+    shock = ("shocks=time_limited_investment", "shocks.events.investment.post=outreach_officer")
+    with_posts, without = [], []
+    for s in SEEDS[:8]:
+        a = run_simulation(params("run.years=4", f"run.seed={s}", *shock)).timeseries.set_index("week")
+        b = run_simulation(params("run.years=4", f"run.seed={s}")).timeseries.set_index("week")
+        with_posts.append(a)
+        without.append(b)
+    a = with_posts[0]
+    assert a.loc[0, "outreach_officers_in_post"] == 0
+    assert (a.loc[1:156, "outreach_officers_in_post"] == 2).all() and (a.loc[157:, "outreach_officers_in_post"] == 0).all()
+    assert (a["scheme_workers_in_post"] == without[0]["scheme_workers_in_post"]).all()
+    assert (a.loc[1:156, "hours_outreach"] > without[0].loc[1:156, "hours_outreach"]).all()
+    for column, how in (("sw_mean_awareness", "mean"), ("referrals_received", "sum")):
+        diffs = [
+            float(getattr(x.loc[1:156, column], how)() - getattr(y.loc[1:156, column], how)())
+            for x, y in zip(with_posts, without)
+        ]
+        mean, se = statistics.fmean(diffs), statistics.stdev(diffs) / math.sqrt(len(diffs))
+        check(mean, se, +1, f"{how} of {column} over weeks 1-156 with two outreach officers")
+
+
+def test_funding_cut_cannot_cut_outreach_officers_the_scheme_does_not_have(capsys, tmp_path, monkeypatch):
+    line = refused(["shocks=funding_cut", "++shocks.events.funding_cut.post=outreach_officer"], capsys, tmp_path, monkeypatch)
+    assert "shocks.events.funding_cut.post" in line and "scheme_worker" in line
+
+
 def test_funding_cut_of_a_recruitment_post_cuts_that_post_or_is_refused():
     overrides = (
         "run.years=3", "scheme.recruitment_officers=1", "shocks=funding_cut",
