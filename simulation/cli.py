@@ -3,21 +3,25 @@
     slsim                                     # default scheme, 10 years
     slsim run.years=5 run.seed=7 scheme.scheme_workers=2
     slsim hydra.run.dir=outputs/my_run        # choose the run folder
+    slsim -m +experiment=levers               # a study (configs/experiment/), resumable
+    slsim -m +experiment=levers hydra/launcher=joblib   # on every local core
 
-Before Hydra creates a run folder, the overrides are composed and checked
-(types, unknown keys, ranges); bad input prints one line naming the field and
-what is allowed, and exits with code 2, leaving nothing behind.
+Before Hydra creates a folder, the overrides are composed and checked (types,
+unknown keys, ranges; for ``-m`` every run of the sweep, including the
+experiment's own sweep and sample); bad input prints one line naming the
+field and what is allowed, and exits with code 2, leaving nothing behind.
+Each job runs its seeds through :func:`experiments.jobs.run_job`.
 """
 
 import sys
+from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from simulation.config import CONFIG_DIR, CONFIG_NAME, compose_cfg, params_from_cfg, resolved_yaml
+from simulation.config import CONFIG_DIR, CONFIG_NAME, compose_cfg, params_from_cfg
 from simulation.params import ConfigError, register_schema
-from simulation.run import run_simulation, write_run_folder
 
 EXIT_BAD_INPUT = 2
 
@@ -37,19 +41,24 @@ def fail(message: str) -> None:
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name=CONFIG_NAME)
 def hydra_app(cfg: DictConfig) -> float:
-    try:
-        params = params_from_cfg(cfg)
-    except ConfigError as exc:
-        fail(str(exc))
-    result = run_simulation(params)
-    run_dir = HydraConfig.get().runtime.output_dir
-    write_run_folder(result, run_dir, resolved_yaml(cfg))
-    s = result.summary
-    print(
-        f"slsim: {params.run.years} years, seed {params.run.seed}: people supported "
-        f"{s['people_supported_start']} -> {s['people_supported_end']}; run folder {run_dir}"
+    from hydra.types import RunMode
+
+    from experiments.jobs import JobInfo, run_job
+
+    hc = HydraConfig.get()
+    multirun = hc.mode == RunMode.MULTIRUN
+    job = JobInfo(
+        output_dir=Path(hc.runtime.output_dir),
+        multirun=multirun,
+        overrides=tuple(hc.overrides.task),
+        num=hc.job.num if multirun else None,
     )
-    return float(s["people_supported_end"])
+    try:
+        return run_job(cfg, job)
+    except ConfigError as exc:
+        if multirun:  # checked before the sweep; if it happens anyway, the job fails, not the sweep
+            raise
+        fail(str(exc))
 
 
 def check_overrides(args: list) -> None:
@@ -61,7 +70,9 @@ def check_overrides(args: list) -> None:
     if any(f in _MULTIRUN_FLAGS for f in flags):
         check_sweep(overrides)
     else:
-        params_from_cfg(compose_cfg(overrides))
+        from experiments.sampling import check_sample
+
+        check_sample(compose_cfg(overrides))
 
 
 MAX_CHECKED_COMBINATIONS = 20_000  # ~5 ms each; larger sweeps are checked value by value
@@ -76,15 +87,21 @@ def check_sweep(overrides: list) -> None:
     """
     from itertools import product
 
-    from hydra.core.override_parser.overrides_parser import OverridesParser
     from omegaconf import OmegaConf
 
     from simulation.config import CONFIG_DIR, one_line
 
-    try:
-        parsed = OverridesParser.create().parse_overrides(overrides)
-    except Exception as exc:
-        raise ConfigError(str(exc).strip().splitlines()[0]) from exc
+    from experiments.sampling import check_sample
+
+    parsed = _parse(overrides)
+    # the config the sweep starts from, with Hydra's node: unknown launcher, sweeper or
+    # experiment names fail here; the experiment's own sweep axes come from it
+    base = compose_cfg([o for o, ov in zip(overrides, parsed) if not ov.is_sweep_override()], hydra_node=True)
+    check_sample(base)
+    axes = [f"{k}={v}" for k, v in (base.hydra.sweeper.get("params") or {}).items()]
+    given = {ov.get_key_element() for ov in parsed}
+    axes = [a for a, ov in zip(axes, _parse(axes)) if ov.get_key_element() not in given]  # the command line wins
+    parsed = _parse(axes) + parsed
     composed_axes, value_axes = [], []
     for ov in parsed:
         key = ov.get_key_element()
@@ -137,6 +154,15 @@ def check_sweep(overrides: list) -> None:
                 raise ConfigError(f"{exc} (sweep run: {_describe(group_choice, value_axes, combo)})") from exc
             except Exception as exc:
                 raise ConfigError(f"{one_line(exc)} (sweep run: {_describe(group_choice, value_axes, combo)})") from exc
+
+
+def _parse(overrides: list) -> list:
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        return OverridesParser.create().parse_overrides(list(overrides))
+    except Exception as exc:
+        raise ConfigError(str(exc).strip().splitlines()[0]) from exc
 
 
 def _describe(group_choice, value_axes, combo) -> str:

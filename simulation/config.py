@@ -21,7 +21,7 @@ CONFIG_NAME = "config"
 
 def params_from_cfg(cfg: DictConfig) -> SlsimConfig:
     """Typed, range-checked parameters from a composed config."""
-    plain = _without_hydra(cfg)
+    plain = without_hydra(cfg)
     _reject_unknown_keys(plain, SlsimConfig, "")
     try:
         params = OmegaConf.to_object(plain)
@@ -63,10 +63,10 @@ def load_params(overrides: Iterable[str] = ()) -> SlsimConfig:
 
 def resolved_yaml(cfg: DictConfig) -> str:
     """The resolved config (without Hydra's own node) as YAML text."""
-    return OmegaConf.to_yaml(_without_hydra(cfg), resolve=True)
+    return OmegaConf.to_yaml(without_hydra(cfg), resolve=True)
 
 
-def _without_hydra(cfg: DictConfig) -> DictConfig:
+def without_hydra(cfg: DictConfig) -> DictConfig:
     if "hydra" not in cfg:
         return cfg
     plain = cfg.copy()

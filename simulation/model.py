@@ -43,6 +43,7 @@ from agents.commissioner import Commissioner
 from agents.referral import ArrangementWeek, Referral
 from agents.scheme_staff import SchemeStaff
 from agents.social_worker import SocialWorker
+from simulation.budget import apply_budget
 from simulation.events import EventLog
 from simulation.interventions import Interventions
 from simulation.params import ARRANGEMENTS, BANDS, NEEDS, SlsimConfig
@@ -59,6 +60,7 @@ class SharedLivesModel(mesa.Model):
         if not isinstance(params, SlsimConfig):
             raise TypeError("SharedLivesModel takes SlsimConfig params (see simulation.config.load_params)")
         super().__init__(seed=params.run.seed)
+        params = apply_budget(params)  # money -> posts and fees (unchanged without a budget)
         self.p = params
         self.week = -params.run.warmup_weeks
         self.horizon = params.weeks

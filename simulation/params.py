@@ -20,6 +20,8 @@ Conventions (Starsim-style, see docs/ODD.md):
 * probabilities and shares lie in [0, 1].
 """
 
+import dataclasses
+import math
 from dataclasses import FrozenInstanceError, dataclass, fields, is_dataclass
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -801,11 +803,18 @@ class ShocksParams(_Sealed):
     # ShockEvent here, refusing unknown and missing keys
     events: Dict[str, Any] = MISSING
     pandemic: PandemicEffects = MISSING
+    scale: float = 1.0  # every event's size is multiplied by it (funding_cut posts rounded half up)
 
     def __post_init__(self):
+        if isinstance(self.scale, bool) or not isinstance(self.scale, (int, float)) or not 0 <= self.scale <= 100:
+            raise ConfigError(f"shocks.scale={self.scale!r}: allowed number 0 <= x <= 100")
         built = {}
         for name, raw in dict(self.events).items():
-            built[name] = raw if isinstance(raw, ShockEvent) else _build_event(name, raw)
+            event = raw if isinstance(raw, ShockEvent) else _build_event(name, raw)
+            if self.scale != 1.0 and not isinstance(raw, ShockEvent):
+                size = event.size * self.scale
+                event = dataclasses.replace(event, size=float(math.floor(size + 0.5)) if event.kind == "funding_cut" else size)
+            built[name] = event
         object.__setattr__(self, "events", MappingProxyType(built))
         super().__post_init__()
 
@@ -831,6 +840,125 @@ def _build_event(name: str, raw) -> ShockEvent:
     return ShockEvent(**values)
 
 
+# --------------------------------------------------------------------------
+# a budget (money per year, split across ways of spending it) and the
+# experiment settings of a run (not model parameters: how runs are made)
+# --------------------------------------------------------------------------
+BUDGET_CHANNELS = ("scheme_workers", "recruitment", "outreach", "fees")
+
+
+@dataclass
+class BudgetShares(_Sealed):
+    scheme_workers: float = MISSING
+    recruitment: float = MISSING
+    outreach: float = MISSING
+    fees: float = MISSING
+
+    def check(self, v: _V):
+        v.non_negative(*BUDGET_CHANNELS)
+
+    def normalised(self) -> dict:
+        """{channel: share} summing to 1 (all 0 if no weight is given)."""
+        values = {c: float(getattr(self, c)) for c in BUDGET_CHANNELS}
+        total = sum(values.values())
+        return {c: (x / total if total > 0 else 0.0) for c, x in values.items()}
+
+
+@dataclass
+class BudgetParams(_Sealed):
+    gbp_per_year: float = MISSING
+    years: float = MISSING
+    start_week: int = MISSING
+    shares: BudgetShares = MISSING
+
+    def check(self, v: _V):
+        v.non_negative("gbp_per_year", "years")
+        v.range("start_week", 1, integer=True)
+        if self.years > 0 and self.shares.fees > 0 and self.gbp_per_year > 0:
+            raise ConfigError(
+                f"budget.shares.fees={self.shares.fees}: a fee rise cannot be time-limited "
+                f"(budget.years={self.years}); allowed: fees 0, or budget.years 0 (recurrent)"
+            )
+
+
+SAMPLE_METHODS = ("none", "sobol", "morris")
+
+
+def sample_rows(method: str, n: int, d: int, second_order: bool = False) -> int:
+    """Rows of a SALib sample of ``d`` parameters: Saltelli's scheme (sobol) or Morris trajectories."""
+    if method == "sobol":
+        return n * (2 * d + 2 if second_order else d + 2)
+    if method == "morris":
+        return n * (d + 1)
+    return 0
+
+
+def sample_rows_of(node) -> int:
+    """``${slsim_sample_rows:${experiment.sample}}``: the sample's rows, for a sweep's range()."""
+    return sample_rows(str(node.method), int(node.n), len(node.parameters), bool(node.second_order))
+
+
+@dataclass
+class SampleParams(_Sealed):
+    method: str = MISSING
+    n: int = MISSING
+    seed: int = MISSING
+    second_order: bool = MISSING
+    levels: int = MISSING
+    index: int = MISSING
+    rows_per_job: int = MISSING
+    parameters: Dict[str, List[float]] = MISSING
+    outputs: List[str] = MISSING
+
+    def check(self, v: _V):
+        if self.method not in SAMPLE_METHODS:
+            v.fail("method", f"one of {', '.join(SAMPLE_METHODS)}")
+        v.range("n", 1, integer=True)
+        v.range("seed", 0, 2**32 - 1, integer=True)
+        v.range("levels", 2, 100, integer=True)
+        v.range("index", 0, integer=True)
+        v.range("rows_per_job", 1, integer=True)
+        if self.method == "none":
+            return
+        if self.method == "sobol" and self.n & (self.n - 1):
+            v.fail("n", "a power of 2 for sobol (Saltelli's scheme keeps its balance properties only then)")
+        if self.method == "morris" and self.n < 2:
+            v.fail("n", "integer >= 2 trajectories for morris")
+        if len(self.parameters) < 2:
+            raise ConfigError(
+                f"{v.where('parameters')}: {len(self.parameters)} given; allowed: at least 2 "
+                "entries 'dotted.key: [low, high]'"
+            )
+        for key, bounds in self.parameters.items():
+            if len(bounds) != 2 or not bounds[0] < bounds[1]:
+                raise ConfigError(f"{v.where('parameters')}.{key}={list(bounds)}: allowed [low, high] with low < high")
+        if not self.outputs:
+            raise ConfigError(f"{v.where('outputs')}: empty; allowed: summary outcome names")
+
+
+@dataclass
+class ExperimentParams(_Sealed):
+    name: str = MISSING
+    replicates: int = MISSING
+    objective: str = MISSING
+    per_week: bool = MISSING
+    sample: SampleParams = MISSING
+
+    def check(self, v: _V):
+        from simulation.summary import OUTCOME_DIRECTIONS  # outcome names (summary.py needs no params)
+
+        v.range("replicates", 1, 100_000, integer=True)
+        if self.objective not in OUTCOME_DIRECTIONS:
+            v.fail("objective", f"a summary outcome: {', '.join(OUTCOME_DIRECTIONS)}")
+        for i, name in enumerate(self.sample.outputs):
+            if name not in OUTCOME_DIRECTIONS:
+                raise ConfigError(
+                    f"{v.where('sample.outputs')}[{i}]={name!r}: allowed summary outcomes: {', '.join(OUTCOME_DIRECTIONS)}"
+                )
+        if not self.name or any(c in self.name for c in "/\\ "):
+            v.fail("name", "a non-empty name without spaces or slashes")
+
+
 @dataclass
 class SlsimConfig(_Sealed):
     """Root of the parameter tree: what ``configs/config.yaml`` composes to."""
@@ -845,6 +973,8 @@ class SlsimConfig(_Sealed):
     council: CouncilParams = MISSING
     levers: LeversParams = MISSING
     shocks: ShocksParams = MISSING
+    budget: BudgetParams = MISSING
+    experiment: ExperimentParams = MISSING
 
     def __post_init__(self):
         _walk(self, "")
@@ -892,5 +1022,8 @@ SCHEMA_NAME = "slsim_schema"
 def register_schema() -> None:
     """Register the tree with Hydra's ConfigStore as the YAML's schema."""
     from hydra.core.config_store import ConfigStore
+    from omegaconf import OmegaConf
 
     ConfigStore.instance().store(name=SCHEMA_NAME, node=SlsimConfig)
+    if not OmegaConf.has_resolver("slsim_sample_rows"):
+        OmegaConf.register_new_resolver("slsim_sample_rows", sample_rows_of)

@@ -28,7 +28,7 @@ PACKAGES = ("slsim", "mesa", "hydra-core", "omegaconf", "numpy", "scipy", "panda
 
 @dataclass
 class RunResult:
-    params: SlsimConfig
+    params: SlsimConfig  # the parameters as run (a budget spent as posts and fees)
     timeseries: pd.DataFrame
     events: pd.DataFrame
     summary: dict  # outcome name -> number (see simulation.summary.OUTCOME_DIRECTIONS)
@@ -42,12 +42,12 @@ def run_simulation(params: SlsimConfig) -> RunResult:
     ts = model.recorder.to_frame()
     events = model.events.to_frame()
     return RunResult(
-        params=params,
+        params=model.p,  # as run: a budget is spent as posts and fees (simulation/budget.py)
         timeseries=ts,
         events=events,
         summary=summarise(ts, events),
         lever_costs=lever_costs(ts),
-        shocks=shock_outcomes(ts, params.shocks.events),
+        shocks=shock_outcomes(ts, model.p.shocks.events),
     )
 
 
@@ -61,14 +61,16 @@ def versions() -> dict:
     return out
 
 
-def write_run_folder(result: RunResult, run_dir, config_yaml: str) -> Path:
-    """Write the run's files into ``run_dir`` atomically (see module doc)."""
+def write_run_folder(result: RunResult, run_dir, config_yaml: str, meta: dict | None = None) -> Path:
+    """Write the run's files into ``run_dir`` atomically (see module doc).
+
+    ``meta`` (how the run was made: experiment, overrides, job, sample row) is
+    added to ``metadata.json``."""
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".partial-", dir=run_dir))
+    tmp = _fresh_partial(run_dir)
     try:
         (tmp / "config.yaml").write_text(config_yaml)
-        meta = {"seed": result.params.run.seed, "versions": versions()}
+        meta = {"seed": result.params.run.seed, **(meta or {}), "versions": versions()}
         (tmp / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
         result.timeseries.to_parquet(tmp / "timeseries.parquet", index=False, engine="pyarrow")
         result.events.to_parquet(tmp / "events.parquet", index=False, engine="pyarrow")
@@ -84,6 +86,38 @@ def write_run_folder(result: RunResult, run_dir, config_yaml: str) -> Path:
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         for name in RUN_FILES:  # summary.json last: its presence marks a complete run
             os.replace(tmp / name, run_dir / name)
+        (run_dir / FAILED_FILE).unlink(missing_ok=True)  # an earlier failure of this run is superseded
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return run_dir
+
+
+FAILED_FILE = "failed.json"
+
+
+def write_failure(run_dir, config_yaml: str, meta: dict, error: str, trace: str) -> Path:
+    """Record a run that raised: its config and ``failed.json`` (the error), atomically.
+
+    A complete run in the folder is never touched; re-running the sweep retries
+    the failed run and removes ``failed.json`` when it succeeds."""
+    run_dir = Path(run_dir)
+    if (run_dir / "summary.json").exists():
+        return run_dir
+    tmp = _fresh_partial(run_dir)
+    try:
+        (tmp / "config.yaml").write_text(config_yaml)
+        record = {**meta, "error": error, "traceback": trace, "versions": versions()}
+        (tmp / FAILED_FILE).write_text(json.dumps(record, indent=2) + "\n")
+        for name in ("config.yaml", FAILED_FILE):
+            os.replace(tmp / name, run_dir / name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return run_dir
+
+
+def _fresh_partial(run_dir: Path) -> Path:
+    """A new hidden temporary folder in ``run_dir``, after removing any left by a killed write."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for old in run_dir.glob(".partial-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=".partial-", dir=run_dir))

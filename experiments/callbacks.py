@@ -1,0 +1,181 @@
+"""The sweep callback: progress while a sweep runs, the tidy table when it ends.
+
+Configured in ``configs/config.yaml`` (``hydra.callbacks.sweep``), so every
+``slsim -m`` sweep, with any launcher or sweeper, gets:
+
+* **progress** on the terminal (stderr): runs done of the total, elapsed
+  time and an estimate of the time left. A thread in the main process counts
+  complete and failed run folders in the sweep folder once a second, so it
+  works whatever runs the jobs (joblib workers, Ray, SLURM on shared storage).
+  Runs already complete when a sweep is re-run are counted as done before.
+* **sweep.parquet** (and ``weekly.parquet`` with ``experiment.per_week=true``,
+  ``sensitivity.parquet`` for sensitivity sweeps) when the sweep ends, from
+  :func:`experiments.collect.collect`.
+
+A single run (no ``-m``) is left alone.
+"""
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+POLL_SECONDS = 1.0
+QUIET_LOG_SECONDS = 10.0  # when stderr is not a terminal: a line at most this often
+
+
+def count_runs(sweep_dir: Path) -> tuple:
+    """(complete, failed) run folders under ``sweep_dir``."""
+    done = failed = 0
+    for here, dirs, files in os.walk(sweep_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if "summary.json" in files:
+            done += 1
+            dirs[:] = []
+        elif "failed.json" in files:
+            failed += 1
+            dirs[:] = []
+    return done, failed
+
+
+def expected_runs(config: DictConfig) -> int | None:
+    """Runs the sweep will make, if it can be known up front (basic and Optuna sweepers)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    exp = config.experiment
+    per_job = int(exp.replicates)
+    sweeper = config.hydra.sweeper
+    target = str(sweeper.get("_target_", ""))
+    sample_rows = None
+    if str(exp.sample.method) != "none":
+        from simulation.params import sample_rows_of
+
+        sample_rows = sample_rows_of(exp.sample)
+    if target.endswith("OptunaSweeper"):
+        trials = int(sweeper.n_trials)
+        return trials * per_job * min(int(exp.sample.rows_per_job), sample_rows or 1)
+    if not target.endswith("BasicSweeper"):
+        return None
+    texts = [f"{k}={v}" for k, v in (sweeper.get("params") or {}).items()]
+    texts += list(config.hydra.overrides.task)
+    try:
+        parsed = OverridesParser.create().parse_overrides(texts)
+    except Exception:
+        return None
+    axes = {}
+    for ov in parsed:  # later overrides of a key replace earlier ones, as in the sweeper
+        if ov.is_sweep_override():
+            if not ov.is_discrete_sweep():
+                return None
+            axes[ov.get_key_element()] = len(list(ov.sweep_string_iterator()))
+        else:
+            axes.pop(ov.get_key_element(), None)
+    n = 1
+    for key, size in axes.items():
+        if key == "experiment.sample.index" and sample_rows is not None:
+            continue
+        n *= size
+    if sample_rows is not None:
+        return n * sample_rows * per_job
+    return n * per_job
+
+
+def _clock(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class Progress:
+    """Counts finished runs in a sweep folder and reports them on stderr."""
+
+    def __init__(self, sweep_dir: Path, total: int | None, stream=None):
+        self.sweep_dir = Path(sweep_dir)
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.before = sum(count_runs(self.sweep_dir)) if self.sweep_dir.exists() else 0
+        self.start = time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="slsim-progress", daemon=True)
+        self._last = None
+        self._last_print = 0.0
+
+    def line(self) -> str:
+        done, failed = count_runs(self.sweep_dir)
+        finished = done + failed
+        elapsed = time.monotonic() - self.start
+        new = finished - self.before
+        parts = [f"slsim: sweep {finished}" + (f"/{self.total}" if self.total else "") + " runs"]
+        details = []
+        if failed:
+            details.append(f"{failed} failed")
+        if self.before:
+            details.append(f"{self.before} done before")
+        if details:
+            parts[0] += f" ({', '.join(details)})"
+        parts.append(f"{_clock(elapsed)} elapsed")
+        if self.total and new > 0 and finished < self.total:
+            left = elapsed / new * (self.total - finished)
+            parts.append(f"~{_clock(left)} left")
+        return ", ".join(parts)
+
+    def report(self, force: bool = False) -> None:
+        text = self.line()
+        now = time.monotonic()
+        if text.split(",")[0] == (self._last or "").split(",")[0] and not force:
+            if not self.tty:
+                return
+        if not self.tty and not force and now - self._last_print < QUIET_LOG_SECONDS:
+            return
+        self._last, self._last_print = text, now
+        if self.tty:
+            self.stream.write("\r" + text.ljust(78) + ("\n" if force else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(POLL_SECONDS):
+            try:
+                self.report()
+            except OSError:
+                pass
+
+    def begin(self) -> None:
+        self._thread.start()
+
+    def end(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.report(force=True)
+
+
+class SweepCallback(Callback):
+    def __init__(self) -> None:
+        self.progress = None  # made in the main process only (workers build callbacks too)
+
+    def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
+        sweep_dir = Path(config.hydra.sweep.dir)
+        try:
+            total = expected_runs(config)
+        except Exception:  # progress without a total is still progress
+            total = None
+        self.progress = Progress(sweep_dir, total)
+        self.progress.begin()
+
+    def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
+        from experiments.collect import CollectError, collect
+
+        if self.progress is not None:
+            self.progress.end()
+        try:
+            collect(Path(config.hydra.sweep.dir), weekly=bool(config.experiment.per_week))
+        except CollectError as exc:
+            print(f"slsim: no sweep table: {exc}", file=sys.stderr)
+

@@ -1,0 +1,250 @@
+"""One tidy table of a sweep: every run's parameters joined to its outcomes.
+
+    python -m experiments.collect multirun/levers            # (re)write sweep.parquet
+    python -m experiments.collect multirun/levers --weekly   # and weekly.parquet
+
+The sweep callback (:mod:`experiments.callbacks`) calls :func:`collect` when a
+sweep ends; the command does the same for a sweep that was stopped, or to add
+the per-week table later. Files, each written atomically (temporary name,
+then rename):
+
+``sweep.parquet``
+    one row per run folder (complete or failed): ``run`` (folder, relative to
+    the sweep), ``status`` (``ok``/``failed``), ``error``, ``experiment``,
+    ``scenario`` (the overrides that differ between runs, seed excluded;
+    ``baseline`` when none do), ``job``, ``row`` (sensitivity sample row),
+    ``seed``; then every config parameter that differs between runs, by its
+    dotted name (e.g. ``levers.colocation.enabled``); then the outcomes of
+    ``summary.json`` by name, ``lever_cost_gbp.<lever>`` and
+    ``shock.<event>.<field>``.
+``weekly.parquet`` (on request: ``--weekly`` or ``experiment.per_week=true``)
+    every run's time series, long, with ``run``, ``scenario`` and ``seed``.
+``sensitivity.parquet`` (sensitivity sweeps, when every sample row is complete)
+    SALib's indices with 95% intervals per output and parameter (see
+    :mod:`experiments.sampling`).
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+SWEEP_FILE = "sweep.parquet"
+WEEKLY_FILE = "weekly.parquet"
+SENSITIVITY_FILE = "sensitivity.parquet"
+LEAD_COLUMNS = ("run", "status", "error", "experiment", "scenario", "job", "row", "seed")
+# overrides that say which run of a scenario this is, or which study: not part of the scenario label
+_NOT_SCENARIO = ("run.seed", "experiment", "experiment.sample.index")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class CollectError(ValueError):
+    """The folder is not a sweep (one-line message)."""
+
+
+def find_runs(root) -> list:
+    """Run folders under ``root`` (a folder with summary.json or failed.json), sorted."""
+    root = Path(root)
+    found = []
+    for here, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if "summary.json" in files or "failed.json" in files:
+            found.append(Path(here))
+            dirs[:] = []
+    return found
+
+
+def _flatten(node, prefix: str = "", out: dict | None = None) -> dict:
+    out = {} if out is None else out
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _flatten(value, f"{prefix}.{key}" if prefix else str(key), out)
+    elif isinstance(node, list):
+        out[prefix] = json.dumps(node)
+    else:
+        out[prefix] = node
+    return out
+
+
+def _key(override: str) -> tuple:
+    key, _, value = override.partition("=")
+    return key.lstrip("+~"), value
+
+
+def _read_json(path: Path, root: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise CollectError(f"{path.relative_to(root)}: unreadable ({type(exc).__name__}: {str(exc).splitlines()[0]})")
+
+
+def load_run(run_dir: Path, root: Path) -> tuple:
+    """(row fields, flattened config) of one run folder."""
+    summary_file, failed_file = run_dir / "summary.json", run_dir / "failed.json"
+    config_file = run_dir / "config.yaml"
+    config = {}
+    if config_file.exists():
+        try:
+            config = yaml.load(config_file.read_text(), Loader=_Loader) or {}
+        except yaml.YAMLError as exc:
+            raise CollectError(f"{config_file.relative_to(root)}: not YAML ({str(exc).splitlines()[0]})")
+    rel = run_dir.relative_to(root).as_posix()
+    if summary_file.exists():
+        summary = _read_json(summary_file, root)
+        meta = _read_json(run_dir / "metadata.json", root) if (run_dir / "metadata.json").exists() else {}
+        row = {"run": rel or ".", "status": "ok", "error": None}
+    else:
+        meta = _read_json(failed_file, root)
+        summary = {}
+        row = {"run": rel or ".", "status": "failed", "error": meta.get("error")}
+    row.update({
+        "experiment": meta.get("experiment"),
+        "job": meta.get("job"),
+        "row": meta.get("row"),
+        "seed": meta.get("seed", summary.get("seed")),
+        "_overrides": meta.get("overrides") or [],
+    })
+    row.update(summary.get("outcomes", {}))
+    for lever, cost in summary.get("lever_costs_gbp", {}).items():
+        row[f"lever_cost_gbp.{lever}"] = cost
+    for event, fields in summary.get("shocks", {}).items():
+        for field, value in fields.items():
+            row[f"shock.{event}.{field}"] = value
+    return row, _flatten(config)
+
+
+def scenario_labels(override_lists: list) -> list:
+    """A label per run: its overrides that differ between runs (seed and study excluded)."""
+    parsed = [dict(_key(o) for o in overrides if not _key(o)[0].startswith("hydra")) for overrides in override_lists]
+    keys = sorted({k for p in parsed for k in p if k not in _NOT_SCENARIO})
+    varying = [k for k in keys if len({p.get(k) for p in parsed}) > 1]
+    return [" ".join(f"{k}={p[k]}" for k in varying if k in p) or "baseline" for p in parsed]
+
+
+def sweep_table(root) -> pd.DataFrame:
+    """The tidy table of every run under ``root`` (see module doc)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise CollectError(f"{root}: no such folder")
+    runs = find_runs(root)
+    if not runs:
+        raise CollectError(f"{root}: no run folders (folders with summary.json or failed.json)")
+    rows, configs = zip(*(load_run(r, root) for r in runs))
+    labels = scenario_labels([r["_overrides"] for r in rows])
+    keys = sorted({k for c in configs for k in c})
+    skip = {"run.seed", "experiment.sample.index"}
+    varying = [k for k in keys if k not in skip and len({repr(c.get(k)) for c in configs}) > 1]
+    records = []
+    for row, config, label in zip(rows, configs, labels):
+        rec = {k: row.get(k) for k in LEAD_COLUMNS}
+        rec["scenario"] = label
+        for k in varying:
+            rec[k] = config.get(k)
+        rec.update({k: v for k, v in row.items() if k not in LEAD_COLUMNS and not k.startswith("_")})
+        records.append(rec)
+    frame = pd.DataFrame.from_records(records)
+    for col in ("job", "row", "seed"):
+        frame[col] = pd.array(frame[col], dtype="Int64")
+    frame = frame.sort_values(["job", "row", "seed", "run"], na_position="first", kind="stable").reset_index(drop=True)
+    return frame
+
+
+def weekly_table(root, table: pd.DataFrame) -> pd.DataFrame:
+    root = Path(root)
+    parts = []
+    for rec in table.loc[table["status"] == "ok", ["run", "scenario", "seed"]].itertuples(index=False):
+        ts = pd.read_parquet(root / rec.run / "timeseries.parquet")
+        ts.insert(0, "seed", rec.seed)
+        ts.insert(0, "scenario", rec.scenario)
+        ts.insert(0, "run", rec.run)
+        parts.append(ts)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def write_parquet(frame: pd.DataFrame, path) -> Path:
+    """Write ``frame`` to ``path`` atomically (temporary file in the same folder, then rename)."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False, engine="pyarrow")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def sensitivity_table(root, table: pd.DataFrame):
+    """SALib indices for a sensitivity sweep, or (None, reason) when it cannot be computed."""
+    from omegaconf import OmegaConf
+
+    from experiments.sampling import analyse, rows_of
+    from simulation.config import params_from_cfg
+    from simulation.params import SlsimConfig
+
+    root = Path(root)
+    ok = table[table["status"] == "ok"]
+    if ok.empty:
+        return None, "no complete runs"
+    cfg = OmegaConf.load(root / ok["run"].iloc[0] / "config.yaml")
+    params = params_from_cfg(OmegaConf.merge(OmegaConf.structured(SlsimConfig), cfg))
+    sample = params.experiment.sample
+    if sample.method == "none":
+        return None, "not a sensitivity sweep"
+    n = rows_of(sample)
+    means = ok.groupby("row")[list(sample.outputs)].mean()
+    missing = sorted(set(range(n)) - set(int(r) for r in means.index))
+    if missing:
+        return None, f"{len(missing)} of {n} sample rows have no complete run (first: row {missing[0]})"
+    means = means.sort_index()
+    frames = [analyse(sample, means[out].to_numpy(), out) for out in sample.outputs]
+    return pd.concat(frames, ignore_index=True), None
+
+
+def collect(root, weekly: bool = False, quiet: bool = False) -> pd.DataFrame:
+    """Write sweep.parquet (and weekly.parquet, sensitivity.parquet) for the sweep at ``root``."""
+    root = Path(root)
+    table = sweep_table(root)
+    write_parquet(table, root / SWEEP_FILE)
+    notes = []
+    if weekly:
+        write_parquet(weekly_table(root, table), root / WEEKLY_FILE)
+    if table["row"].notna().any():  # a sensitivity sweep
+        indices, reason = sensitivity_table(root, table)
+        if indices is not None:
+            write_parquet(indices, root / SENSITIVITY_FILE)
+            notes.append(SENSITIVITY_FILE)
+        else:
+            notes.append(f"no {SENSITIVITY_FILE}: {reason}")
+    if not quiet:
+        failed = int((table["status"] == "failed").sum())
+        extra = f"; {'; '.join(notes)}" if notes else ""
+        print(
+            f"slsim: {len(table)} runs ({failed} failed) -> {root / SWEEP_FILE}"
+            + (f" and {WEEKLY_FILE}" if weekly else "") + extra,
+            file=sys.stderr,
+        )
+    return table
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m experiments.collect", description=__doc__.splitlines()[0])
+    parser.add_argument("sweep_dir", help="a sweep folder (hydra.sweep.dir)")
+    parser.add_argument("--weekly", action="store_true", help="also write weekly.parquet")
+    args = parser.parse_args(argv)
+    try:
+        collect(args.sweep_dir, weekly=args.weekly)
+    except CollectError as exc:
+        print(f"slsim: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

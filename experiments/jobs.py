@@ -1,0 +1,160 @@
+"""One Hydra job: its seeds (and sample rows), each run in its own folder, none lost or repeated.
+
+A job runs ``experiment.replicates`` seeds (``run.seed``, ``run.seed + 1``, ...)
+and, in a sensitivity sweep, ``experiment.sample.rows_per_job`` sample rows,
+in one process (Hydra costs ~150 ms a job and the imports ~1 s a process, so
+batching is what makes thousands of runs quick). In a sweep each run has its
+own folder in the job's folder, ``seed-<s>`` or ``row-<i>-seed-<s>``; a single
+run with one seed writes straight into Hydra's run folder, as before.
+
+Never lost, never repeated:
+
+* a run folder with ``summary.json`` is complete (``write_run_folder`` writes
+  it last). Re-running the same command skips it when its ``config.yaml`` is
+  the one this job would write, and reads its outcomes for the objective;
+  a folder made by a different configuration is left alone and reported
+  (use another ``hydra.sweep.dir`` for a changed sweep);
+* a run that raises is recorded (``failed.json``: the error and traceback)
+  and the job goes on with its other runs; a re-run retries it;
+* leftovers of a killed write (``.partial-*``) are removed before the run is
+  written again.
+
+The job returns the mean of ``experiment.objective`` over its completed runs
+(NaN if none completed), which is what Hydra's Optuna sweeper optimises.
+"""
+
+import json
+import math
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from omegaconf import DictConfig, OmegaConf
+
+from simulation.config import one_line, params_from_cfg, resolved_yaml
+from simulation.params import ConfigError
+from simulation.run import FAILED_FILE, run_simulation, write_failure, write_run_folder
+
+
+@dataclass
+class JobInfo:
+    """Where and how Hydra started this job."""
+
+    output_dir: Path
+    multirun: bool
+    overrides: tuple = ()  # the job's task overrides (command line + sweep choice)
+    num: int | None = None  # Hydra's job number in a sweep
+
+
+@dataclass
+class RunOutcome:
+    run_dir: Path
+    status: str  # "ran", "done before", "failed", "foreign" (a different config's folder)
+    outcomes: dict | None = None
+    error: str | None = None
+
+
+def run_name(seed: int, row: int | None) -> str:
+    return f"seed-{seed}" if row is None else f"row-{row}-seed-{seed}"
+
+
+def plan(cfg: DictConfig) -> list:
+    """[(row or None, seed)] this job runs, in order."""
+    params = params_from_cfg(cfg)
+    exp = params.experiment
+    seeds = [params.run.seed + i for i in range(exp.replicates)]
+    if exp.sample.method == "none":
+        rows = [None]
+    else:
+        from experiments.sampling import rows_of
+
+        total = rows_of(exp.sample)
+        first = exp.sample.index
+        if first >= total:
+            raise ConfigError(f"experiment.sample.index={first}: allowed 0 <= x < {total} (rows of the sample)")
+        rows = list(range(first, min(first + exp.sample.rows_per_job, total)))
+    return [(row, seed) for row in rows for seed in seeds]
+
+
+def run_config(cfg: DictConfig, row: int | None, seed: int, sample=None) -> DictConfig:
+    """The job's config for one run: its seed, and its sample row's parameter values
+    (``sample`` is the job's ``experiment.sample``)."""
+    variant = cfg.copy()
+    OmegaConf.update(variant, "run.seed", seed, merge=True)
+    if row is not None:
+        from experiments.sampling import row_values
+
+        OmegaConf.update(variant, "experiment.sample.index", row, merge=True)
+        for key, value in row_values(sample, row).items():
+            OmegaConf.update(variant, key, value, merge=True)
+    return variant
+
+
+def run_job(cfg: DictConfig, job: JobInfo) -> float:
+    """Run the job's runs (see module doc); the mean objective over completed runs."""
+    params = params_from_cfg(cfg)
+    exp = params.experiment
+    todo = plan(cfg)
+    single = not job.multirun and len(todo) == 1
+    values = []
+    for row, seed in todo:
+        run_dir = job.output_dir if single else job.output_dir / run_name(seed, row)
+        outcome = run_one(cfg, row, seed, run_dir, job, exp)
+        if outcome.status == "failed":
+            print(f"slsim: run {run_dir} failed: {outcome.error}", file=sys.stderr)
+        elif outcome.status == "foreign":
+            print(f"slsim: {outcome.error}", file=sys.stderr)
+        if outcome.outcomes is not None:
+            values.append(float(outcome.outcomes[exp.objective]))
+        if single and outcome.outcomes is not None:
+            o = outcome.outcomes
+            print(
+                f"slsim: {params.run.years} years, seed {seed}: people supported "
+                f"{o['people_supported_start']} -> {o['people_supported_end']}; run folder {run_dir}"
+            )
+    return sum(values) / len(values) if values else math.nan
+
+
+def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -> RunOutcome:
+    """One run into ``run_dir``, unless it is there already (see module doc); ``exp``: experiment params."""
+    meta = {
+        "seed": seed,
+        "experiment": exp.name,
+        "job": job.num,
+        "row": row,
+        "overrides": list(job.overrides),
+    }
+    try:
+        variant = run_config(cfg, row, seed, exp.sample)
+        config_yaml = resolved_yaml(variant)
+        if row is not None:
+            from experiments.sampling import row_values
+
+            meta["sample"] = row_values(exp.sample, row)
+    except Exception as exc:  # a row outside what the model allows: recorded, the others go on
+        error = one_line(exc)
+        write_failure(run_dir, "", meta, error, traceback.format_exc())
+        return RunOutcome(run_dir, "failed", error=error)
+    summary_file = run_dir / "summary.json"
+    if summary_file.exists():
+        stored = (run_dir / "config.yaml").read_text()
+        if stored == config_yaml:
+            return RunOutcome(run_dir, "done before", outcomes=json.loads(summary_file.read_text())["outcomes"])
+        return RunOutcome(
+            run_dir, "foreign",
+            error=f"{run_dir} holds a run of a different configuration; left as it is "
+            "(a changed sweep needs its own hydra.sweep.dir)",
+        )
+    try:
+        result = run_simulation(params_from_cfg(variant))
+        write_run_folder(result, run_dir, config_yaml, meta)
+    except Exception as exc:  # recorded with its error; the job's other runs go on
+        error = one_line(exc)
+        write_failure(run_dir, config_yaml, meta, error, traceback.format_exc())
+        return RunOutcome(run_dir, "failed", error=error)
+    return RunOutcome(run_dir, "ran", outcomes=result.summary)
+
+
+def is_failed(run_dir: Path) -> bool:
+    return (run_dir / FAILED_FILE).exists() and not (run_dir / "summary.json").exists()
