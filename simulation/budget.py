@@ -33,9 +33,9 @@ def spending(params: SlsimConfig) -> dict:
 def apply_budget(params: SlsimConfig) -> SlsimConfig:
     """Parameters with the budget spent (see module doc)."""
     b = params.budget
-    if b.gbp_per_year <= 0:
-        return params
     money = spending(params)
+    if not any(x > 0 for x in money.values()):
+        return params
     horizon = params.weeks
     if b.start_week > horizon:
         raise ConfigError(f"budget.start_week={b.start_week}: allowed 1 <= x <= {horizon} (the horizon)")

@@ -94,6 +94,14 @@ def check_sweep(overrides: list) -> None:
     from experiments.sampling import check_sample
 
     parsed = _parse(overrides)
+    for ov in parsed:
+        key = ov.get_key_element()
+        if ov.is_sweep_override() and key.lstrip("+~").startswith("hydra"):
+            inner = key.removeprefix("hydra.sweeper.params.")
+            raise ConfigError(
+                f"{key}: a sweep of Hydra's own settings is not allowed; sweep the parameter itself "
+                f"({inner}=...), which replaces the experiment's axis of that name"
+            )
     # the config the sweep starts from, with Hydra's node: unknown launcher, sweeper or
     # experiment names fail here; the experiment's own sweep axes come from it
     base = compose_cfg([o for o, ov in zip(overrides, parsed) if not ov.is_sweep_override()], hydra_node=True)

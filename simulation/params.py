@@ -907,7 +907,7 @@ class SampleParams(_Sealed):
     levels: int = MISSING
     index: int = MISSING
     rows_per_job: int = MISSING
-    parameters: Dict[str, List[float]] = MISSING
+    parameters: Dict[str, List[Any]] = MISSING  # numbers, checked below (OmegaConf refuses [1, 5] as List[float])
     outputs: List[str] = MISSING
 
     def check(self, v: _V):
@@ -930,7 +930,8 @@ class SampleParams(_Sealed):
                 "entries 'dotted.key: [low, high]'"
             )
         for key, bounds in self.parameters.items():
-            if len(bounds) != 2 or not bounds[0] < bounds[1]:
+            numbers = all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+            if len(bounds) != 2 or not numbers or not bounds[0] < bounds[1]:
                 raise ConfigError(f"{v.where('parameters')}.{key}={list(bounds)}: allowed [low, high] with low < high")
         if not self.outputs:
             raise ConfigError(f"{v.where('outputs')}: empty; allowed: summary outcome names")
