@@ -160,6 +160,9 @@ class SweepCallback(Callback):
     def __init__(self) -> None:
         self.progress = None  # made in the main process only (workers build callbacks too)
 
+    def __getstate__(self):  # launchers pickle Hydra's context, callbacks included: not the thread
+        return {**self.__dict__, "progress": None}
+
     def on_multirun_start(self, config: DictConfig, **kwargs) -> None:
         sweep_dir = Path(config.hydra.sweep.dir)
         try:

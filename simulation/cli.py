@@ -178,6 +178,11 @@ def _describe(group_choice, value_axes, combo) -> str:
 
 
 def main(argv=None) -> None:
+    import warnings
+
+    # configs/hydra/launcher/*.yaml share their names with the plugins' schemas on purpose
+    # (documented defaults, still validated by the schema); Hydra warns about that pairing
+    warnings.filterwarnings("ignore", message=".*is validated against ConfigStore schema with the same name.*")
     args = list(sys.argv[1:] if argv is None else argv)
     register_schema()
     try:

@@ -71,7 +71,7 @@ def test_experiment_runs_tiny_and_writes_its_table(tiny_sweeps, name):
     assert code == 0, stderr[-3000:]
     assert "Traceback" not in stderr
     table = pd.read_parquet(sweep / "sweep.parquet")
-    cfg = compose_cfg([a for a in args[1:] if not a.startswith("hydra.")], hydra_node=True)
+    cfg = compose_cfg([a for a in args[1:] if not a.startswith("hydra.sweep.dir")], hydra_node=True)
     expected = expected_runs(cfg)
     assert expected is not None and len(table) == expected
     assert (table["status"] == "ok").all()
@@ -255,7 +255,7 @@ def _run_files(sweep: Path) -> dict:
 def test_launchers_give_identical_runs(basic_sweep, launcher, tmp_path):
     pytest.importorskip({"joblib": "hydra_plugins.hydra_joblib_launcher", "ray": "hydra_plugins.hydra_ray_launcher"}[launcher])
     sweep = tmp_path / "s"
-    env_args = ("hydra.launcher.ray.init.num_cpus=2",) if launcher == "ray" else ()
+    env_args = ("+hydra.launcher.ray.init.num_cpus=2",) if launcher == "ray" else ()
     proc = slsim(*SMALL, f"hydra/launcher={launcher}", *env_args, f"hydra.sweep.dir={sweep}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr[-3000:]
     ours, reference = _run_files(sweep), _run_files(basic_sweep)
