@@ -156,6 +156,14 @@ class Progress:
         self.report(force=True)
 
 
+def _stop_idle_workers() -> None:
+    """Stop joblib's worker processes once the sweep is over (else the exit waits on them)."""
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(loky, "_executor", None) if loky else None
+    if executor is not None:
+        executor.shutdown(wait=True, kill_workers=True)
+
+
 class SweepCallback(Callback):
     def __init__(self) -> None:
         self.progress = None  # made in the main process only (workers build callbacks too)
@@ -177,6 +185,7 @@ class SweepCallback(Callback):
 
         if self.progress is not None:
             self.progress.end()
+        _stop_idle_workers()
         try:
             collect(Path(config.hydra.sweep.dir), weekly=bool(config.experiment.per_week))
         except CollectError as exc:

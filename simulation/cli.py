@@ -14,6 +14,7 @@ Each job runs its seeds through :func:`experiments.jobs.run_job`.
 """
 
 import sys
+import warnings
 from pathlib import Path
 
 import hydra
@@ -24,6 +25,11 @@ from simulation.config import CONFIG_DIR, CONFIG_NAME, compose_cfg, params_from_
 from simulation.params import ConfigError, register_schema
 
 EXIT_BAD_INPUT = 2
+
+# configs/hydra/launcher/*.yaml share their names with the plugins' schemas on purpose
+# (documented defaults, still validated by the schema); Hydra warns about that pairing,
+# here and in every launcher worker (which imports this module to run its jobs)
+warnings.filterwarnings("ignore", message="(?s).*is validated against ConfigStore schema with the same name")
 
 # flags after which Hydra does something other than one run we can pre-check
 _HYDRA_ONLY_FLAGS = {
@@ -178,11 +184,6 @@ def _describe(group_choice, value_axes, combo) -> str:
 
 
 def main(argv=None) -> None:
-    import warnings
-
-    # configs/hydra/launcher/*.yaml share their names with the plugins' schemas on purpose
-    # (documented defaults, still validated by the schema); Hydra warns about that pairing
-    warnings.filterwarnings("ignore", message=".*is validated against ConfigStore schema with the same name.*")
     args = list(sys.argv[1:] if argv is None else argv)
     register_schema()
     try:
