@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench baseline clean
+.PHONY: run test bench bench-sweep baseline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(STAMP)
 ## bench: speed benchmark of the default 10-year scheme
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
+
+## bench-sweep: sweep throughput, 200 runs under joblib vs serially
+bench-sweep: $(STAMP)
+	$(BIN)/python benchmarks/bench_sweep.py
 
 ## baseline: regenerate the regression baseline (explicit, reviewed in the diff)
 baseline: $(STAMP)
