@@ -14,7 +14,6 @@ Each job runs its seeds through :func:`experiments.jobs.run_job`.
 """
 
 import sys
-import warnings
 from pathlib import Path
 
 import hydra
@@ -25,11 +24,6 @@ from simulation.config import CONFIG_DIR, CONFIG_NAME, compose_cfg, params_from_
 from simulation.params import ConfigError, register_schema
 
 EXIT_BAD_INPUT = 2
-
-# configs/hydra/launcher/*.yaml share their names with the plugins' schemas on purpose
-# (documented defaults, still validated by the schema); Hydra warns about that pairing,
-# here and in every launcher worker (which imports this module to run its jobs)
-warnings.filterwarnings("ignore", message="(?s).*is validated against ConfigStore schema with the same name")
 
 # flags after which Hydra does something other than one run we can pre-check
 _HYDRA_ONLY_FLAGS = {

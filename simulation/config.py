@@ -8,6 +8,7 @@ Every failure becomes a :class:`ConfigError` with a one-line message that
 names the field and what is allowed.
 """
 
+import warnings
 from pathlib import Path
 from typing import Iterable
 
@@ -16,6 +17,11 @@ from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 from simulation.params import SCHEMA_NAME, ConfigError, SlsimConfig, register_schema
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
+
+# configs/hydra/launcher/*.yaml share their names with the plugins' schemas on purpose
+# (our documented defaults, still validated by the schema); Hydra warns about the pairing
+# wherever it composes, launcher workers included (they import this module via the CLI)
+warnings.filterwarnings("ignore", message="(?s).*is validated against ConfigStore schema with the same name")
 CONFIG_NAME = "config"
 
 

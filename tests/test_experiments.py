@@ -251,9 +251,17 @@ def _run_files(sweep: Path) -> dict:
     return out
 
 
-@pytest.mark.parametrize("launcher", ["joblib", "ray"])
+PLUGINS = {
+    "joblib": "hydra_plugins.hydra_joblib_launcher",
+    "ray": "hydra_plugins.hydra_ray_launcher",
+    "submitit_local": "hydra_plugins.hydra_submitit_launcher",
+    "submitit_slurm": "hydra_plugins.hydra_submitit_launcher",
+}
+
+
+@pytest.mark.parametrize("launcher", ["joblib", "ray", "submitit_local"])
 def test_launchers_give_identical_runs(basic_sweep, launcher, tmp_path):
-    pytest.importorskip({"joblib": "hydra_plugins.hydra_joblib_launcher", "ray": "hydra_plugins.hydra_ray_launcher"}[launcher])
+    pytest.importorskip(PLUGINS[launcher])
     sweep = tmp_path / "s"
     env_args = ("+hydra.launcher.ray.init.num_cpus=2",) if launcher == "ray" else ()
     proc = slsim(*SMALL, f"hydra/launcher={launcher}", *env_args, f"hydra.sweep.dir={sweep}", cwd=tmp_path)
@@ -267,6 +275,21 @@ def test_launchers_give_identical_runs(basic_sweep, launcher, tmp_path):
     a = pd.read_parquet(sweep / "sweep.parquet")
     b = pd.read_parquet(basic_sweep / "sweep.parquet")
     pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("launcher", sorted(PLUGINS))
+def test_launcher_configs_have_every_field_of_the_plugin_schema(launcher):
+    """configs/hydra/launcher/NAME.yaml is the plugin's config with our defaults: no field missing or extra."""
+    import dataclasses
+
+    from hydra.core.config_store import ConfigStore
+    from hydra.utils import get_class
+
+    pytest.importorskip(PLUGINS[launcher])
+    cfg = compose_cfg([f"hydra/launcher={launcher}"], hydra_node=True).hydra.launcher
+    schema = ConfigStore.instance().load(f"hydra/launcher/{launcher}.yaml").node
+    assert set(cfg.keys()) == set(schema.keys())
+    get_class(cfg._target_)  # the launcher class exists
 
 
 # ---------------------------------------------------------------------------
