@@ -34,7 +34,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from simulation.config import one_line, params_from_cfg, resolved_yaml
 from simulation.params import ConfigError
-from simulation.run import FAILED_FILE, run_simulation, write_failure, write_run_folder
+from simulation.run import run_simulation, write_failure, write_run_folder
 
 
 @dataclass
@@ -154,7 +154,3 @@ def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -
         write_failure(run_dir, config_yaml, meta, error, traceback.format_exc())
         return RunOutcome(run_dir, "failed", error=error)
     return RunOutcome(run_dir, "ran", outcomes=result.summary)
-
-
-def is_failed(run_dir: Path) -> bool:
-    return (run_dir / FAILED_FILE).exists() and not (run_dir / "summary.json").exists()

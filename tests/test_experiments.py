@@ -215,6 +215,17 @@ def test_a_failing_run_is_recorded_and_the_others_go_on(tmp_path, monkeypatch, c
     assert not list(sweep.rglob("failed.json"))
 
 
+def test_per_week_table_on_request(tmp_path, monkeypatch):
+    sweep = tmp_path / "sweep"
+    _in_process_sweep(("-m", "levers=none,all", "experiment.replicates=2", "run.years=1", "run.warmup_weeks=8",
+                       "experiment.per_week=true", f"hydra.sweep.dir={sweep}"), monkeypatch, tmp_path)
+    weekly = pd.read_parquet(sweep / "weekly.parquet")
+    assert len(weekly) == 4 * 53  # 4 runs x weeks 0..52
+    assert set(weekly["scenario"]) == {"levers=none", "levers=all"}
+    one = weekly[weekly["run"] == "0/seed-42"].drop(columns=["run", "scenario", "seed"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, pd.read_parquet(sweep / "0" / "seed-42" / "timeseries.parquet"))
+
+
 def test_a_changed_sweep_does_not_overwrite_or_mix_in_other_runs(tmp_path, monkeypatch, capsys):
     sweep = tmp_path / "sweep"
     base = ("-m", "levers=none,extra_workers", "run.years=1", "run.warmup_weeks=8", f"hydra.sweep.dir={sweep}")
