@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-## run: install if needed, then run the default scheme for 10 years into outputs/default
+## run: install if needed, run the levers experiment on every core, write its report
 run: $(STAMP)
-	$(BIN)/slsim hydra.run.dir=outputs/default
-	@echo "Run folder: outputs/default (summary.json, timeseries.parquet, events.parquet)"
+	$(BIN)/slsim -m +experiment=levers hydra/launcher=joblib
+	$(BIN)/slsim-report multirun/levers
+	@echo "Sweep: multirun/levers (sweep.parquet, one folder per run); report: multirun/levers/report/index.html"
 
 ## test: install if needed, then run the test suite
 test: $(STAMP)

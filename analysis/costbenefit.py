@@ -1,0 +1,90 @@
+"""Cost-benefit per run, from its weekly table, at any saving per person.
+
+For each run (weeks 1..T recorded; week 0 is the reference state after warm-up):
+
+* ``scheme_cost_gbp`` = sum of ``cost_staff`` (every post, core and bought);
+* ``lever_cost_gbp`` = sum of ``cost_lever_*``; ``investment_cost_gbp`` = sum of
+  ``cost_investment``; ``carer_fees_gbp`` = sum of ``cost_carer_fees``;
+* savings in week w = (people live-in x s_live_in + short breaks x s_short_break
+  + day support x s_day_support) / 52, GBP; ``gross_savings_gbp`` = their sum;
+  ``growth_savings_gbp`` = sum of (savings_w - savings_0);
+* ``additional_cost_gbp`` = sum of (cost_staff_w - cost_staff_0 + cost_levers_other_w
+  + cost_extra_fees_w): posts above week 0's, lever running costs and extra fees;
+* ``net_benefit_gbp`` = growth savings - additional cost;
+  ``benefit_cost_ratio`` = growth savings / additional cost (when that is > 0);
+* ``payback_week``: first week from which cumulative net benefit stays >= 0 to the
+  end, once money has been spent (NaN if never, or nothing extra was spent);
+* ``cost_per_additional_person_gbp`` = additional cost / (people at end - at week 0),
+  when both are positive.
+
+At the run's own savings these equal the model's ``summary.json`` (a test
+checks it); the analysis recomputes them so the saving per person can be
+varied (``configs/analysis.yaml``: GBP 20,000, range 12,000-26,000).
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+
+ARRANGEMENTS = ("live_in", "short_break", "day_support")
+COLUMNS = (
+    "scheme_cost_gbp", "lever_cost_gbp", "investment_cost_gbp", "carer_fees_gbp", "gross_savings_gbp",
+    "growth_savings_gbp", "additional_cost_gbp", "net_benefit_gbp", "benefit_cost_ratio", "payback_week",
+    "cost_per_additional_person_gbp",
+)
+
+
+def payback_week(weeks, net, cost) -> float:
+    """First week from which cumulative net benefit stays >= 0, after money was spent (NaN if none)."""
+    cum_net, cum_cost = np.cumsum(net), np.cumsum(cost)
+    if len(cum_cost) == 0 or cum_cost[-1] <= 0 or cum_net[-1] < 0:
+        return math.nan
+    negative = np.flatnonzero(cum_net < 0)
+    start = 0 if negative.size == 0 else negative[-1] + 1
+    spent = np.flatnonzero(cum_cost > 0)
+    return float(weeks[max(start, spent[0])])
+
+
+def run_cost_benefit(ts: pd.DataFrame, savings: dict) -> dict:
+    """The figures of the module doc for one run's weekly table; ``savings``: GBP/person/year by arrangement."""
+    ts = ts.sort_values("week")
+    first, rec = ts.iloc[0], ts.iloc[1:]
+
+    def saving(frame):
+        return sum(frame[f"people_{a}"] * float(savings.get(a, 0.0)) for a in ARRANGEMENTS) / 52.0
+
+    weekly_savings = saving(rec)
+    growth = (weekly_savings - float(saving(ts.iloc[[0]]).iloc[0])).to_numpy(dtype=float)
+    additional = (rec["cost_staff"] - first["cost_staff"] + rec["cost_levers_other"] + rec["cost_extra_fees"]).to_numpy(
+        dtype=float
+    )
+    add_total, growth_total = float(additional.sum()), float(growth.sum())
+    start, end = float(first["people_supported"]), float(ts["people_supported"].iloc[-1])
+    lever_cols = [c for c in ts.columns if c.startswith("cost_lever_")]
+    return {
+        "scheme_cost_gbp": float(rec["cost_staff"].sum()),
+        "lever_cost_gbp": float(rec[lever_cols].to_numpy().sum()) if lever_cols else 0.0,
+        "investment_cost_gbp": float(rec["cost_investment"].sum()),
+        "carer_fees_gbp": float(rec["cost_carer_fees"].sum()),
+        "gross_savings_gbp": float(weekly_savings.sum()),
+        "growth_savings_gbp": growth_total,
+        "additional_cost_gbp": add_total,
+        "net_benefit_gbp": growth_total - add_total,
+        "benefit_cost_ratio": growth_total / add_total if add_total > 0 else math.nan,
+        "payback_week": payback_week(rec["week"].to_numpy(), growth - additional, additional),
+        "cost_per_additional_person_gbp": add_total / (end - start) if end > start and add_total > 0 else math.nan,
+    }
+
+
+def cost_benefit(weekly: pd.DataFrame, savings: dict, savings_range=()) -> pd.DataFrame:
+    """One row per run: the module doc's figures at ``savings``, and net benefit at each live-in
+    saving in ``savings_range`` (columns ``net_benefit_gbp_at_<GBP>``)."""
+    rows = []
+    for (run, scenario, seed), ts in weekly.groupby(["run", "scenario", "seed"], sort=False):
+        row = {"run": run, "scenario": scenario, "seed": seed, **run_cost_benefit(ts, savings)}
+        for rate in savings_range:
+            alt = run_cost_benefit(ts, {**savings, "live_in": rate})
+            row[f"net_benefit_gbp_at_{int(rate)}"] = alt["net_benefit_gbp"]
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,138 @@
+"""Read a run folder or a sweep folder: result files only, never the model.
+
+``load(path)`` returns :class:`Results`:
+
+* a **run folder** has ``summary.json`` (and ``timeseries.parquet``,
+  ``config.yaml``): one row in ``runs``;
+* a **sweep folder** has ``sweep.parquet`` (written when a sweep ends, or by
+  ``python -m experiments.collect``): one row per run.
+
+``weekly`` is every complete run's weekly table, long, with ``run``,
+``scenario`` and ``seed`` (from ``weekly.parquet`` when the sweep wrote one,
+else from each run's ``timeseries.parquet``). Anything missing or unreadable
+raises :class:`AnalysisError` with a one-line message naming the file.
+"""
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+
+class AnalysisError(ValueError):
+    """A folder or file that is not a readable slsim result (one-line message)."""
+
+
+@dataclass
+class Results:
+    root: Path
+    kind: str  # "run" or "sweep"
+    runs: pd.DataFrame  # one row per run (sweep.parquet's columns; a run: its summary)
+    weekly: pd.DataFrame  # every complete run's weekly table, long
+    config_text: str  # resolved config of the first complete run (YAML)
+    config: dict = field(default_factory=dict)
+    sensitivity: pd.DataFrame | None = None  # sensitivity.parquet, if any
+    optimisation: dict | None = None  # optimization_results.yaml, if any
+
+    @property
+    def ok(self) -> pd.DataFrame:
+        return self.runs[self.runs["status"] == "ok"]
+
+
+def _parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        raise AnalysisError(f"{path}: unreadable parquet ({type(exc).__name__}: {str(exc).splitlines()[0][:160]})")
+
+
+def _json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise AnalysisError(f"{path}: unreadable JSON ({str(exc).splitlines()[0][:160]})")
+
+
+def _yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise AnalysisError(f"{path}: unreadable YAML ({str(exc).splitlines()[0][:160]})")
+
+
+def load(path) -> Results:
+    """Results of the run or sweep at ``path`` (see module doc)."""
+    root = Path(path)
+    if not root.exists():
+        raise AnalysisError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise AnalysisError(f"{root}: not a folder (give a run folder or a sweep folder)")
+    if (root / "sweep.parquet").exists():
+        return _load_sweep(root)
+    if (root / "summary.json").exists():
+        return _load_run(root)
+    if any(root.rglob("summary.json")):
+        raise AnalysisError(
+            f"{root}: a sweep without sweep.parquet (stopped?); run: python -m experiments.collect {root}"
+        )
+    raise AnalysisError(f"{root}: not a slsim run or sweep folder (no summary.json or sweep.parquet)")
+
+
+def _load_run(root: Path) -> Results:
+    summary = _json(root / "summary.json")
+    if "outcomes" not in summary:
+        raise AnalysisError(f"{root / 'summary.json'}: no 'outcomes' (not a slsim summary)")
+    row = {"run": ".", "status": "ok", "error": None, "experiment": "single", "scenario": "baseline",
+           "job": None, "row": None, "seed": summary.get("seed")}
+    row.update(summary["outcomes"])
+    for lever, cost in summary.get("lever_costs_gbp", {}).items():
+        row[f"lever_cost_gbp.{lever}"] = cost
+    for event, fields in summary.get("shocks", {}).items():
+        for name, value in fields.items():
+            row[f"shock.{event}.{name}"] = value
+    runs = pd.DataFrame([row])
+    ts = _parquet(root / "timeseries.parquet")
+    weekly = ts.assign(run=".", scenario="baseline", seed=summary.get("seed"))
+    text = (root / "config.yaml").read_text() if (root / "config.yaml").exists() else ""
+    return Results(root, "run", runs, weekly, text, _config(text, root / "config.yaml"))
+
+
+def _load_sweep(root: Path) -> Results:
+    runs = _parquet(root / "sweep.parquet")
+    needed = {"run", "status", "scenario", "seed"}
+    if not needed <= set(runs.columns):
+        raise AnalysisError(f"{root / 'sweep.parquet'}: not a slsim sweep table (needs columns {sorted(needed)})")
+    ok = runs[runs["status"] == "ok"]
+    if ok.empty:
+        raise AnalysisError(f"{root / 'sweep.parquet'}: no complete run to analyse ({len(runs)} failed)")
+    if (root / "weekly.parquet").exists():
+        weekly = _parquet(root / "weekly.parquet")
+    else:
+        parts = []
+        for rec in ok[["run", "scenario", "seed"]].itertuples(index=False):
+            ts = _parquet(root / rec.run / "timeseries.parquet")
+            parts.append(ts.assign(run=rec.run, scenario=rec.scenario, seed=rec.seed))
+        weekly = pd.concat(parts, ignore_index=True)
+    first = root / ok["run"].iloc[0] / "config.yaml"
+    text = first.read_text() if first.exists() else ""
+    sens = _parquet(root / "sensitivity.parquet") if (root / "sensitivity.parquet").exists() else None
+    opt_file = root / "optimization_results.yaml"
+    opt = _yaml(opt_file) if opt_file.exists() else None
+    return Results(root, "sweep", runs, weekly, text, _config(text, first), sens, opt)
+
+
+def _config(text: str, path: Path) -> dict:
+    if not text:
+        return {}
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise AnalysisError(f"{path}: unreadable YAML ({str(exc).splitlines()[0][:160]})")
+
+
+def run_config(results: Results, run: str) -> dict:
+    """The resolved config of one run of ``results`` (``run`` as in the runs table)."""
+    path = results.root / run / "config.yaml"
+    return _config(path.read_text(), path) if path.exists() else {}
