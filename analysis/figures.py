@@ -17,6 +17,12 @@ ACTIVITIES = ("monitoring", "matching", "assessment", "outreach", "recruitment")
 STAGES = (("new_enquiries", "enquiries"), ("new_approvals", "carers approved"),
           ("households", "households at the end"), ("carers_active", "active households at the end"))
 PALETTE = "colorblind"
+LABEL_CHARS = 40  # scenario labels longer than this are shortened in figures (tables keep them whole)
+
+
+def short(label) -> str:
+    text = str(label)
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 3] + "..."
 
 
 def _grid(n: int, ncols: int = 4, size=(3.6, 2.8)):
@@ -40,7 +46,7 @@ def fan_chart(weekly: pd.DataFrame, value: str = "people_supported", scenarios=N
         ax.fill_between(q.index, q[0.05], q[0.95], color=colour, alpha=0.2, linewidth=0, label="90% of runs")
         ax.fill_between(q.index, q[0.25], q[0.75], color=colour, alpha=0.4, linewidth=0, label="50% of runs")
         ax.plot(q.index, q[0.5], color=colour, linewidth=1.5, label="median")
-        ax.set_title(str(scenario), fontsize=9)
+        ax.set_title(short(scenario), fontsize=9)
         ax.set_xlabel("week")
         ax.set_ylabel(value.replace("_", " "))
     axes[0].legend(fontsize=7, loc="upper left")
@@ -58,10 +64,10 @@ def pipeline_funnel(weekly: pd.DataFrame, scenarios=None) -> Figure:
         last = ts.iloc[-1]
         for column, label in STAGES:
             value = rec[column].sum() if column.startswith("new_") else last[column]
-            rows.append({"scenario": scenario, "stage": label, "carers": float(value)})
+            rows.append({"scenario": short(scenario), "stage": label, "carers": float(value)})
     frame = pd.DataFrame(rows)
     if scenarios is not None:
-        frame = frame[frame["scenario"].isin(list(scenarios))]
+        frame = frame[frame["scenario"].isin([short(s) for s in scenarios])]
     n = frame["scenario"].nunique()
     fig = Figure(figsize=(7.5, 1.6 + 0.35 * n * len(STAGES) / 2), layout="constrained")
     ax = fig.subplots()
@@ -84,7 +90,7 @@ def tornado(effects: pd.DataFrame, label: str = "effect") -> Figure:
     ax.barh(y, frame["effect"], color=colours)
     err = np.vstack([frame["effect"] - frame["ci_low"], frame["ci_high"] - frame["effect"]])
     ax.errorbar(frame["effect"], y, xerr=np.nan_to_num(err), fmt="none", ecolor="black", capsize=2, linewidth=0.8)
-    ax.set_yticks(y, frame["scenario"].astype(str))
+    ax.set_yticks(y, [short(s) for s in frame["scenario"]])
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_xlabel(label)
     ax.set_ylabel("scenario")
@@ -129,7 +135,7 @@ def ce_plane(ce: pd.DataFrame) -> Figure:
     ax.errorbar(ce["d_cost"], ce["d_people"], xerr=xerr, yerr=yerr, fmt="o", color=sns.color_palette(PALETTE)[0],
                 ecolor="grey", elinewidth=0.7, capsize=2, markersize=4)
     for row in ce.itertuples(index=False):
-        ax.annotate(str(row.scenario), (row.d_cost, row.d_people), fontsize=7, xytext=(3, 3), textcoords="offset points")
+        ax.annotate(short(row.scenario), (row.d_cost, row.d_people), fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_xlabel("extra cost over the run against the baseline, GBP (additional cost, paired)")

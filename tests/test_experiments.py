@@ -469,3 +469,17 @@ def test_shock_scale_multiplies_event_sizes():
     assert half["funding_cut"].size == 1.0  # 0.5 posts, rounded half up
     zero = params("shocks=[pandemic,funding_cut]", "shocks.scale=0").shocks.events
     assert all(e.size == 0 for e in zero.values())
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_every_experiment_has_a_report(tiny_sweeps, name):
+    from analysis.report import build
+
+    sweep = tiny_sweeps[name][3]
+    page = (build(sweep, sweep / "report") / "index.html").read_text()
+    section = {"shocks": "shocks", "sensitivity": "sensitivity"}.get(name)
+    if section:  # the study's own figure is in its section
+        start = page.index(f"<section id='{section}'>")
+        assert "data:image/png;base64," in page[start:page.index("</section>", start)]
+    if name == "optimise":
+        assert "budget.shares.scheme_workers" in page[page.index("<section id='optimisation'>"):]
