@@ -183,6 +183,10 @@ def analyse(results: Results, settings: Settings) -> dict:
             d_cost[["scenario", "effect", "ci_low", "ci_high"]].rename(
                 columns={"effect": "d_cost", "ci_low": "d_cost_low", "ci_high": "d_cost_high"}), on="scenario")
         ce["cost_per_extra_person_gbp"] = [c / p if p > 0 else math.nan for c, p in zip(ce["d_cost"], ce["d_people"])]
+        d_net = paired_effects(cb_ok, "net_benefit_gbp", baseline, level=settings.confidence)
+        ce = ce.merge(d_net[["scenario", "effect", "ci_low", "ci_high"]].rename(
+            columns={"effect": "d_net_benefit", "ci_low": "d_net_benefit_low", "ci_high": "d_net_benefit_high"}),
+            on="scenario")
         out["ce"] = ce
     out["shocks"] = shock_table(runs)
     return out
@@ -271,9 +275,11 @@ def _write(results: Results, s: Settings, t: dict, folder: Path) -> None:
         body[section].append(f"<figure><img alt='{html.escape(caption)}' src='data:image/png;base64,{src}'>"
                              f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
-    def table(section, name, frame, index=True, caption=""):
-        if frame is not None and not frame.empty:
-            frame.to_csv(folder / "tables" / f"{name}.csv", index=index)
+    def table(section, name, frame, index=True, caption="", csv=None):
+        """``frame`` shown; ``csv`` (default ``frame``) saved, tidy and numeric, as tables/NAME.csv."""
+        data = frame if csv is None else csv
+        if data is not None and not data.empty:
+            data.to_csv(folder / "tables" / f"{name}.csv", index=index if csv is None else False)
         if caption:
             body[section].append(f"<p>{caption}</p>")
         body[section].append(_table_html(frame, index))
@@ -296,7 +302,7 @@ def _write(results: Results, s: Settings, t: dict, folder: Path) -> None:
     table("summary", "summary", summary)
 
     # outcomes
-    table("outcomes", "outcomes", ci_table(t["means"]),
+    table("outcomes", "outcomes", ci_table(t["means"]), csv=t["means"],
           caption="Mean over seeds [95% confidence interval] of each run's summary outcomes.")
 
     # growth
@@ -305,7 +311,7 @@ def _write(results: Results, s: Settings, t: dict, folder: Path) -> None:
     gt = ci_table(t["growth"].assign(mean=t["growth"]["mean"] * 100, ci_low=t["growth"]["ci_low"] * 100,
                                      ci_high=t["growth"]["ci_high"] * 100), digits=2)
     gt.columns = ["CAGR of people supported, % a year"] if len(gt.columns) else gt.columns
-    table("growth", "growth", gt.join(t["target"]) if not gt.empty else t["target"],
+    table("growth", "growth", gt.join(t["target"]) if not gt.empty else t["target"], csv=t["growth_runs"],
           caption=f"Compound annual growth from week 0 to the end; weeks to reach {s.target_people:g} people "
                   "(median over the runs that reach it; share of runs reaching it).")
 
@@ -320,13 +326,17 @@ def _write(results: Results, s: Settings, t: dict, folder: Path) -> None:
 
     # cost-benefit
     table("costbenefit", "cost_benefit", ci_table(t["cost_benefit"], digits=0).join(t["payback"]),
-          caption="Per scenario, mean over seeds [95% CI], GBP at week-0 prices over the recorded years. Net benefit = "
-                  "savings from people above the week-0 level - additional cost (posts above week 0's, lever running "
-                  "costs, extra fees); net_benefit_gbp_at_X uses a live-in saving of GBP X a year.")
+          csv=t["cost_benefit_runs"],
+          caption="Per scenario, mean over seeds [95% CI], GBP at week-0 prices over the recorded years, each run "
+                  "against its own week 0: net benefit = savings from people above the week-0 level - additional "
+                  "cost (posts above week 0's, lever running costs, extra fees); net_benefit_gbp_at_X uses a live-in "
+                  "saving of GBP X a year. Against the baseline, see the table under the plane.")
     if "ce" in t:
         figure("costbenefit", "ce_plane", figures.ce_plane(t["ce"]),
                f"Cost-effectiveness plane: extra people supported and extra cost against {baseline}, seeds paired.")
-        table("costbenefit", "ce", t["ce"].set_index("scenario"))
+        table("costbenefit", "ce", t["ce"].set_index("scenario"),
+              caption=f"Against {baseline}, seeds paired: d_people extra people supported at the end, d_cost extra "
+                      "additional cost (GBP), d_net_benefit extra net benefit (GBP), each with its 95% CI.")
 
     # pipeline, staff time
     figure("pipeline", "pipeline_funnel", figures.pipeline_funnel(weekly),
