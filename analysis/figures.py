@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 ACTIVITIES = ("monitoring", "matching", "assessment", "outreach", "recruitment")
 STAGES = (("new_enquiries", "enquiries"), ("new_approvals", "carers approved"),
@@ -138,7 +139,8 @@ def ce_plane(ce: pd.DataFrame) -> Figure:
         ax.annotate(short(row.scenario), (row.d_cost, row.d_people), fontsize=7, xytext=(3, 3), textcoords="offset points")
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.axvline(0, color="grey", linewidth=0.8)
-    ax.set_xlabel("extra cost over the run against the baseline, GBP (additional cost, paired)")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x / 1000:,.0f}"))
+    ax.set_xlabel("extra cost over the run against the baseline, GBP thousands (additional cost, paired)")
     ax.set_ylabel("extra people supported at the end (paired)")
     ax.set_title("cost-effectiveness plane (points: means; lines: 95% CI)")
     return fig
@@ -146,21 +148,21 @@ def ce_plane(ce: pd.DataFrame) -> Figure:
 
 def shock_recovery(shocks: pd.DataFrame) -> Figure:
     """Depth of the fall in people supported and weeks to recover, by shock (``kind``) and ``group``."""
-    fig = Figure(figsize=(9, 3.6), layout="constrained")
+    fig = Figure(figsize=(10, 4.2), layout="constrained")
     left, right = fig.subplots(1, 2)
     sns.barplot(shocks, x="kind", y="depth", hue="group", errorbar="se", palette=PALETTE, ax=left)
-    left.set_ylabel("depth: people lost from the pre-shock level")
+    left.set_ylabel("depth (people below pre-shock level)")
     left.set_xlabel("shock")
     recovered = shocks.dropna(subset=["weeks_to_recover"])
     if len(recovered):
         sns.barplot(recovered, x="kind", y="weeks_to_recover", hue="group", errorbar="se", palette=PALETTE, ax=right)
-    right.set_ylabel("weeks from the shock's end to recovery")
+    right.set_ylabel("weeks to recover (runs that did)")
     right.set_xlabel("shock")
     for ax in (left, right):
         ax.tick_params(axis="x", labelrotation=30, labelsize=7)
         if ax.get_legend() is not None:
             ax.legend(fontsize=7, title=None)
-    fig.suptitle("resilience: depth and recovery (bars: mean; lines: s.e.)")
+    fig.suptitle("resilience: depth of the fall and weeks from the shock's end to recovery (bars: mean; lines: s.e.)")
     return fig
 
 

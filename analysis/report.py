@@ -348,9 +348,13 @@ def _write(results: Results, s: Settings, t: dict, folder: Path) -> None:
     # shocks
     if not t["shocks"].empty:
         figure("shocks", "shock_recovery", figures.shock_recovery(t["shocks"]),
-               "Depth of the fall in people supported and weeks to recover, by shock.")
-        summ = t["shocks"].groupby(["kind", "size", "group"])[["depth", "weeks_to_recover"]].mean()
-        table("shocks", "shocks", summ, caption="Mean over seeds.")
+               "Depth of the fall in people supported and weeks to recover, by shock; recovery is averaged over "
+               "the runs that recovered within the horizon (the table gives the share that did).")
+        grouped = t["shocks"].groupby(["kind", "size", "group"])
+        summ = grouped[["depth", "weeks_to_recover"]].mean().join(
+            grouped["weeks_to_recover"].agg(share_recovered=lambda s: float(s.notna().mean())))
+        table("shocks", "shocks", summ, caption="Mean over seeds (recovery: over the runs that recovered).",
+              csv=t["shocks"])
     else:
         note("shocks", "No shocks in this study.")
 

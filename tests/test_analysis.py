@@ -154,9 +154,9 @@ def test_every_figure_renders_with_its_axes(tmp_path):
         "tornado": (figures.tornado(effects, "extra people"), "extra people", "scenario"),
         "sensitivity": (figures.sensitivity_indices(sens), "Sobol index (S1 first order, ST total order; lines: 95% CI)",
                         "parameter"),
-        "ce_plane": (figures.ce_plane(ce), "extra cost over the run against the baseline, GBP (additional cost, paired)",
+        "ce_plane": (figures.ce_plane(ce), "extra cost over the run against the baseline, GBP thousands (additional cost, paired)",
                      "extra people supported at the end (paired)"),
-        "shock_recovery": (figures.shock_recovery(shocks), "shock", "depth: people lost from the pre-shock level"),
+        "shock_recovery": (figures.shock_recovery(shocks), "shock", "depth (people below pre-shock level)"),
         "staff_time": (figures.staff_time(weekly, "base"), "week", "staff hours per week"),
     }
     for name, (fig, xlabel, ylabel) in cases.items():
