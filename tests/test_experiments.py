@@ -397,7 +397,7 @@ def test_expected_runs_counts_axes_seeds_and_sample_rows():
     cfg = compose_cfg(["+experiment=levers"], hydra_node=True)
     assert expected_runs(cfg) == 18 * 10
     cfg = compose_cfg(["+experiment=sensitivity"], hydra_node=True)
-    assert expected_runs(cfg) == 64 * (9 + 2)
+    assert expected_runs(cfg) == 64 * (9 + 2) * 4
     cfg = compose_cfg(["+experiment=optimise"], hydra_node=True)
     assert expected_runs(cfg) == 40 * 5
 
