@@ -59,9 +59,8 @@ def run_name(seed: int, row: int | None) -> str:
     return f"seed-{seed}" if row is None else f"row-{row}-seed-{seed}"
 
 
-def plan(cfg: DictConfig) -> list:
-    """[(row or None, seed)] this job runs, in order."""
-    params = params_from_cfg(cfg)
+def plan(params) -> list:
+    """[(row or None, seed)] the job with these parameters runs, in order."""
     exp = params.experiment
     seeds = [params.run.seed + i for i in range(exp.replicates)]
     if exp.sample.method == "none":
@@ -95,7 +94,7 @@ def run_job(cfg: DictConfig, job: JobInfo) -> float:
     """Run the job's runs (see module doc); the mean objective over completed runs."""
     params = params_from_cfg(cfg)
     exp = params.experiment
-    todo = plan(cfg)
+    todo = plan(params)
     single = not job.multirun and len(todo) == 1
     values = []
     for row, seed in todo:
