@@ -70,13 +70,13 @@ def pipeline_funnel(weekly: pd.DataFrame, scenarios=None) -> Figure:
     if scenarios is not None:
         frame = frame[frame["scenario"].isin([short(s) for s in scenarios])]
     n = frame["scenario"].nunique()
-    fig = Figure(figsize=(7.5, 1.6 + 0.35 * n * len(STAGES) / 2), layout="constrained")
+    fig = Figure(figsize=(7.5, 1.8 + 0.55 * n), layout="constrained")
     ax = fig.subplots()
-    sns.barplot(frame, x="carers", y="stage", hue="scenario", errorbar=None, palette=PALETTE, ax=ax)
+    sns.barplot(frame, x="carers", y="scenario", hue="stage", errorbar=None, palette=PALETTE, ax=ax)
     ax.set_xlabel("carer households (mean over runs)")
-    ax.set_ylabel("pipeline stage")
+    ax.set_ylabel("scenario")
     ax.set_title("carer pipeline: from enquiry to active household")
-    ax.legend(fontsize=7, loc="lower right", title=None)
+    ax.legend(fontsize=7, loc="upper right", title="stage", title_fontsize=7)
     return fig
 
 

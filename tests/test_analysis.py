@@ -150,7 +150,7 @@ def test_every_figure_renders_with_its_axes(tmp_path):
                            "depth": [5.0, 7.0, 3.0], "weeks_to_recover": [10.0, None, 4.0]})
     cases = {
         "fan_chart": (figures.fan_chart(weekly), "week", "people supported"),
-        "pipeline_funnel": (figures.pipeline_funnel(weekly), "carer households (mean over runs)", "pipeline stage"),
+        "pipeline_funnel": (figures.pipeline_funnel(weekly), "carer households (mean over runs)", "scenario"),
         "tornado": (figures.tornado(effects, "extra people"), "extra people", "scenario"),
         "sensitivity": (figures.sensitivity_indices(sens), "Sobol index (S1 first order, ST total order; lines: 95% CI)",
                         "parameter"),
