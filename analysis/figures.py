@@ -175,6 +175,8 @@ def staff_time(weekly: pd.DataFrame, scenario=None) -> Figure:
     ax = fig.subplots()
     ax.stackplot(mean.index, [mean[c] for c in columns], labels=list(ACTIVITIES),
                  colors=sns.color_palette(PALETTE, len(columns)))
+    top = float(mean.sum(axis=1).max()) if len(mean) else 1.0
+    ax.set_ylim(0, top * 1.18 if top > 0 else 1.0)  # room for the legend above the stack
     ax.set_xlabel("week")
     ax.set_ylabel("staff hours per week")
     ax.set_title(f"staff time by activity{'' if scenario is None else f' ({scenario})'}")
