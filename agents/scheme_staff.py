@@ -15,7 +15,8 @@ import mesa
 
 from simulation.stages import Role
 
-_RESERVED_ROLES = (Role.RECRUITMENT_OFFICER, Role.OUTREACH_OFFICER)  # no frontline hours
+# posts whose hours are reserved for one activity; everyone else's go to the frontline pool
+RESERVED_FOR = {Role.RECRUITMENT_OFFICER: "recruitment", Role.OUTREACH_OFFICER: "outreach"}
 
 
 class SchemeStaff(mesa.Agent):
@@ -31,23 +32,12 @@ class SchemeStaff(mesa.Agent):
     def productive_hours(self, productive_share: float, efficiency: float) -> float:
         return self.hours_per_week * productive_share * efficiency
 
-    def frontline_hours(self, productive_share: float, efficiency: float) -> float:
-        """Hours for monitoring, matching, assessments and growth work."""
-        if self.role in _RESERVED_ROLES:
-            return 0.0
-        return self.productive_hours(productive_share, efficiency) * self.frontline_share
-
-    def recruitment_hours(self, productive_share: float, efficiency: float) -> float:
-        """Hours reserved for carer recruitment (recruitment officers)."""
-        if self.role != Role.RECRUITMENT_OFFICER:
-            return 0.0
-        return self.productive_hours(productive_share, efficiency)
-
-    def outreach_hours(self, productive_share: float, efficiency: float) -> float:
-        """Hours reserved for outreach to social-work teams (outreach officers)."""
-        if self.role != Role.OUTREACH_OFFICER:
-            return 0.0
-        return self.productive_hours(productive_share, efficiency)
+    def week_hours(self, productive_share: float, efficiency: float) -> tuple:
+        """(use, hours) this week: ``frontline`` (monitoring, matching, assessments, growth work;
+        the manager's frontline share of it), or ``recruitment`` / ``outreach`` for reserved posts."""
+        hours = self.productive_hours(productive_share, efficiency)
+        use = RESERVED_FOR.get(self.role)
+        return (use, hours) if use else ("frontline", hours * self.frontline_share)
 
     def take_on(self, carer) -> None:
         self.caseload[carer.unique_id] = carer

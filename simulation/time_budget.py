@@ -81,9 +81,11 @@ def allocate_staff_time(model) -> WeekHours:
     iv = model.iv
     eff = leadership_efficiency(p.scheme, iv.leadership_quality())
     hours = WeekHours()
-    pool = sum(s.frontline_hours(p.scheme.productive_share, eff) for s in model.staff)
-    reserved_recruitment = sum(s.recruitment_hours(p.scheme.productive_share, eff) for s in model.staff)
-    reserved_outreach = sum(s.outreach_hours(p.scheme.productive_share, eff) for s in model.staff)
+    by_use = {"frontline": 0.0, "recruitment": 0.0, "outreach": 0.0}  # one pass over the staff
+    for s in model.staff:
+        use, h = s.week_hours(p.scheme.productive_share, eff)
+        by_use[use] += h
+    pool, reserved_recruitment, reserved_outreach = by_use["frontline"], by_use["recruitment"], by_use["outreach"]
     hours.available = pool + reserved_recruitment + reserved_outreach
 
     hours.monitoring_demand = monitoring_demand(model) * iv.monitoring_factor()
