@@ -845,6 +845,15 @@ def _build_event(name: str, raw) -> ShockEvent:
 # experiment settings of a run (not model parameters: how runs are made)
 # --------------------------------------------------------------------------
 BUDGET_CHANNELS = ("scheme_workers", "recruitment", "outreach", "fees")
+# the channels that buy posts, and the post each buys (investment events named budget_<channel>)
+BUDGET_POST_CHANNELS = {"scheme_workers": "scheme_worker", "recruitment": "recruitment_officer", "outreach": "outreach_officer"}
+
+
+def week0_fee_bill(params) -> float:
+    """Carer fees a year for the scheme's people at week 0, GBP/year at week-0 prices."""
+    s, fees = params.scheme, params.economics.carer_fee_per_week
+    mix = dict(zip(ARRANGEMENTS, s.initial_arrangement_mix.shares()))
+    return s.initial_people_supported * 52 * sum(mix[a] * getattr(fees, a) for a in ARRANGEMENTS)
 
 
 @dataclass
@@ -1010,6 +1019,29 @@ class SlsimConfig(_Sealed):
                         f"{e1.start_week}-{e1.end_week - 1} and {e2.start_week}-{e2.end_week - 1}); "
                         "allowed: events of one kind that do not overlap"
                     )
+        self._check_budget(horizon)
+
+    def _check_budget(self, horizon: int) -> None:
+        """A budget that will be spent must fit the run (simulation/budget.py spends it)."""
+        b, money = self.budget, self.budget.shares.normalised()
+        if b.gbp_per_year <= 0 or not any(money.values()):
+            return  # nothing is spent
+        if b.start_week > horizon:
+            raise ConfigError(f"budget.start_week={b.start_week}: allowed 1 <= x <= {horizon} (the horizon, run.years * 52)")
+        for channel in BUDGET_POST_CHANNELS:
+            name = f"budget_{channel}"
+            if money[channel] > 0 and name in self.shocks.events:
+                raise ConfigError(f"shocks.events.{name}: the name is kept for the budget; allowed: another name")
+        if money["fees"] > 0:
+            if b.start_week != 1:
+                raise ConfigError(
+                    f"budget.start_week={b.start_week}: a fee rise starts in week 1 (with levers); "
+                    "allowed: 1, or budget.shares.fees 0"
+                )
+            if week0_fee_bill(self) <= 0:
+                raise ConfigError(
+                    "budget.shares.fees: the week-0 fee bill is 0 (no people or no fees); allowed: fees 0"
+                )
 
     @property
     def weeks(self) -> int:

@@ -462,6 +462,23 @@ def test_a_budget_buys_whole_posts_and_a_fee_rise_of_its_share_of_the_fee_bill()
     assert apply_budget(none) is none  # every share 0: nothing spent
 
 
+BAD_BUDGETS = [
+    (["budget=staff", "budget.gbp_per_year=90000", "budget.start_week=9999"], "budget.start_week=9999"),
+    (["budget=fees", "budget.gbp_per_year=90000", "budget.start_week=5"], "budget.start_week=5"),
+    (["budget=staff", "budget.gbp_per_year=90000", "shocks=time_limited_investment",
+      "+shocks.events.budget_scheme_workers={kind:pandemic,start_week:5,duration_weeks:2,size:1}"],
+     "shocks.events.budget_scheme_workers"),
+    (["budget=fees", "budget.gbp_per_year=90000", "scheme.initial_people_supported=0"], "budget.shares.fees"),
+]
+
+
+@pytest.mark.parametrize("args,field", BAD_BUDGETS, ids=[a[-1] for a, _ in BAD_BUDGETS])
+def test_a_budget_that_does_not_fit_the_run_is_refused_before_anything_is_written(
+    args, field, capsys, tmp_path, monkeypatch
+):
+    assert field in refused(args, capsys, tmp_path, monkeypatch)
+
+
 def test_shock_scale_multiplies_event_sizes():
     one = params("shocks=[pandemic,funding_cut]").shocks.events
     half = params("shocks=[pandemic,funding_cut]", "shocks.scale=0.5").shocks.events
