@@ -19,8 +19,9 @@ Never lost, never repeated:
 * leftovers of a killed write (``.partial-*``) are removed before the run is
   written again.
 
-The job returns the mean of ``experiment.objective`` over its completed runs
-(NaN if none completed), which is what Hydra's Optuna sweeper optimises.
+The job gives the mean of ``experiment.objective`` over its completed runs
+(NaN if none completed), which is what Hydra's Optuna sweeper optimises, and
+how many runs failed (outside a sweep, ``slsim`` then exits with code 1).
 """
 
 import json
@@ -76,31 +77,35 @@ def plan(params) -> list:
     return [(row, seed) for row in rows for seed in seeds]
 
 
-def run_config(cfg: DictConfig, row: int | None, seed: int, sample=None) -> DictConfig:
-    """The job's config for one run: its seed, and its sample row's parameter values
-    (``sample`` is the job's ``experiment.sample``)."""
+def run_config(cfg: DictConfig, row: int | None, seed: int, values: dict | None = None) -> DictConfig:
+    """The job's config for one run: its seed, and its sample row's parameter ``values``."""
     variant = cfg.copy()
     OmegaConf.update(variant, "run.seed", seed, merge=True)
     if row is not None:
-        from experiments.sampling import row_values
-
         OmegaConf.update(variant, "experiment.sample.index", row, merge=True)
-        for key, value in row_values(sample, row).items():
+        for key, value in values.items():
             OmegaConf.update(variant, key, value, merge=True)
     return variant
 
 
-def run_job(cfg: DictConfig, job: JobInfo) -> float:
-    """Run the job's runs (see module doc); the mean objective over completed runs."""
+@dataclass
+class JobResult:
+    objective: float  # mean of experiment.objective over the completed runs (NaN if none)
+    failed: int  # runs that raised (recorded in their folders)
+
+
+def run_job(cfg: DictConfig, job: JobInfo) -> JobResult:
+    """Run the job's runs (see module doc)."""
     params = params_from_cfg(cfg)
     exp = params.experiment
     todo = plan(params)
     single = not job.multirun and len(todo) == 1
-    values = []
+    values, failed = [], 0
     for row, seed in todo:
         run_dir = job.output_dir if single else job.output_dir / run_name(seed, row)
         outcome = run_one(cfg, row, seed, run_dir, job, exp)
         if outcome.status == "failed":
+            failed += 1
             print(f"slsim: run {run_dir} failed: {outcome.error}", file=sys.stderr)
         elif outcome.status == "foreign":
             print(f"slsim: {outcome.error}", file=sys.stderr)
@@ -112,7 +117,7 @@ def run_job(cfg: DictConfig, job: JobInfo) -> float:
                 f"slsim: {params.run.years} years, seed {seed}: people supported "
                 f"{o['people_supported_start']} -> {o['people_supported_end']}; run folder {run_dir}"
             )
-    return sum(values) / len(values) if values else math.nan
+    return JobResult(sum(values) / len(values) if values else math.nan, failed)
 
 
 def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -> RunOutcome:
@@ -125,12 +130,12 @@ def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -
         "overrides": list(job.overrides),
     }
     try:
-        variant = run_config(cfg, row, seed, exp.sample)
-        config_yaml = resolved_yaml(variant)
         if row is not None:
             from experiments.sampling import row_values
 
             meta["sample"] = row_values(exp.sample, row)
+        variant = run_config(cfg, row, seed, meta.get("sample"))
+        config_yaml = resolved_yaml(variant)
     except Exception as exc:  # a row outside what the model allows: recorded, the others go on
         error = one_line(exc)
         write_failure(run_dir, "", meta, error, traceback.format_exc())

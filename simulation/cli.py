@@ -24,6 +24,7 @@ from simulation.config import CONFIG_DIR, CONFIG_NAME, compose_cfg, params_from_
 from simulation.params import ConfigError, register_schema
 
 EXIT_BAD_INPUT = 2
+EXIT_RUN_FAILED = 1  # a single run (no -m) raised; a sweep records failures and goes on
 
 # flags after which Hydra does something other than one run we can pre-check
 _HYDRA_ONLY_FLAGS = {
@@ -54,11 +55,14 @@ def hydra_app(cfg: DictConfig) -> float:
         num=hc.job.num if multirun else None,
     )
     try:
-        return run_job(cfg, job)
+        result = run_job(cfg, job)
     except ConfigError as exc:
         if multirun:  # checked before the sweep; if it happens anyway, the job fails, not the sweep
             raise
         fail(str(exc))
+    if result.failed and not multirun:  # the error is printed and kept in failed.json
+        sys.exit(EXIT_RUN_FAILED)
+    return result.objective
 
 
 def check_overrides(args: list) -> None:

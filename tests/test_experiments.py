@@ -215,6 +215,20 @@ def test_a_failing_run_is_recorded_and_the_others_go_on(tmp_path, monkeypatch, c
     assert not list(sweep.rglob("failed.json"))
 
 
+def test_a_single_run_that_raises_exits_1_and_keeps_its_error(tmp_path, monkeypatch, capsys):
+    import experiments.jobs as jobs
+
+    def broken(p):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(jobs, "run_simulation", broken)
+    with pytest.raises(SystemExit) as info:
+        _in_process_sweep(("run.years=1", f"hydra.run.dir={tmp_path / 'run'}"), monkeypatch, tmp_path)
+    assert info.value.code == 1
+    assert "failed: injected failure" in capsys.readouterr().err
+    assert "injected failure" in json.loads((tmp_path / "run" / "failed.json").read_text())["error"]
+
+
 def test_per_week_table_on_request(tmp_path, monkeypatch):
     sweep = tmp_path / "sweep"
     _in_process_sweep(("-m", "levers=none,all", "experiment.replicates=2", "run.years=1", "run.warmup_weeks=8",
