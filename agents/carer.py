@@ -16,7 +16,6 @@ import math
 import mesa
 
 from simulation.params import BANDS, NEEDS
-from simulation.stages import CarerStage
 from simulation.units import WEEKS_PER_YEAR
 
 

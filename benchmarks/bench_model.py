@@ -200,7 +200,7 @@ def profile_run(params, top=15):
     phases.append((step_own, stats.stats[step_key][1], "(step's own lines)"))
     phases.sort(reverse=True)
 
-    print(f"\nProfile of one build + run (cProfile adds overhead: read shares, not absolute times)")
+    print("\nProfile of one build + run (cProfile adds overhead: read shares, not absolute times)")
     print(f"  profiled total {total:.3f} s; SharedLivesModel.step {step_cum:.3f} s ({step_cum / total:.0%});")
     print(f"  outside step (construction, run loop, Mesa wrapper) {total - step_cum:.3f} s")
     print(f"\n  {'phase called from SharedLivesModel.step':<44} {'calls':>6} {'cum s':>8} {'% of step':>10}")

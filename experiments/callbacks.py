@@ -15,7 +15,6 @@ Configured in ``configs/config.yaml`` (``hydra.callbacks.sweep``), so every
 A single run (no ``-m``) is left alone.
 """
 
-import os
 import sys
 import threading
 import time
@@ -30,21 +29,18 @@ QUIET_LOG_SECONDS = 10.0  # when stderr is not a terminal: a line at most this o
 
 def count_runs(sweep_dir: Path) -> tuple:
     """(complete, failed) run folders under ``sweep_dir``."""
+    from experiments.collect import iter_runs
+
     done = failed = 0
-    for here, dirs, files in os.walk(sweep_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if "summary.json" in files:
-            done += 1
-            dirs[:] = []
-        elif "failed.json" in files:
-            failed += 1
-            dirs[:] = []
+    for _, complete in iter_runs(sweep_dir):
+        done += complete
+        failed += not complete
     return done, failed
 
 
 def expected_runs(config: DictConfig) -> int | None:
     """Runs the sweep will make, if it can be known up front (basic and Optuna sweepers)."""
-    from hydra.core.override_parser.overrides_parser import OverridesParser
+    from simulation.cli import sweep_overrides
 
     exp = config.experiment
     per_job = int(exp.replicates)
@@ -60,20 +56,12 @@ def expected_runs(config: DictConfig) -> int | None:
         return trials * per_job * min(int(exp.sample.rows_per_job), sample_rows or 1)
     if not target.endswith("BasicSweeper"):
         return None
-    texts = [f"{k}={v}" for k, v in (sweeper.get("params") or {}).items()]
-    texts += list(config.hydra.overrides.task)
-    try:
-        parsed = OverridesParser.create().parse_overrides(texts)
-    except Exception:
-        return None
     axes = {}
-    for ov in parsed:  # later overrides of a key replace earlier ones, as in the sweeper
+    for ov in sweep_overrides(sweeper.get("params"), list(config.hydra.overrides.task)):
         if ov.is_sweep_override():
             if not ov.is_discrete_sweep():
                 return None
             axes[ov.get_key_element()] = len(list(ov.sweep_string_iterator()))
-        else:
-            axes.pop(ov.get_key_element(), None)
     n = 1
     for key, size in axes.items():
         if key == "experiment.sample.index" and sample_rows is not None:

@@ -47,16 +47,20 @@ class CollectError(ValueError):
     """The folder is not a sweep (one-line message)."""
 
 
-def find_runs(root) -> list:
-    """Run folders under ``root`` (a folder with summary.json or failed.json), sorted."""
-    root = Path(root)
-    found = []
+def iter_runs(root):
+    """(folder, complete) for every run folder under ``root``, in sorted order: a folder with
+    summary.json is complete, one with only failed.json is a failed run; hidden folders
+    (``.partial-*`` writes, ``.hydra``, ``.submitit``) are skipped."""
     for here, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         if "summary.json" in files or "failed.json" in files:
-            found.append(Path(here))
+            yield Path(here), "summary.json" in files
             dirs[:] = []
-    return found
+
+
+def find_runs(root) -> list:
+    """Run folders under ``root`` (complete or failed), sorted."""
+    return [folder for folder, _ in iter_runs(root)]
 
 
 def _flatten(node, prefix: str = "", out: dict | None = None) -> dict:

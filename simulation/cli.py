@@ -110,10 +110,7 @@ def check_sweep(overrides: list) -> None:
     # experiment names fail here; the experiment's own sweep axes come from it
     base = compose_cfg([o for o, ov in zip(overrides, parsed) if not ov.is_sweep_override()], hydra_node=True)
     check_sample(base)
-    axes = [f"{k}={v}" for k, v in (base.hydra.sweeper.get("params") or {}).items()]
-    given = {ov.get_key_element() for ov in parsed}
-    axes = [a for a, ov in zip(axes, _parse(axes)) if ov.get_key_element() not in given]  # the command line wins
-    parsed = _parse(axes) + parsed
+    parsed = sweep_overrides(base.hydra.sweeper.get("params"), overrides)
     composed_axes, value_axes = [], []
     for ov in parsed:
         key = ov.get_key_element()
@@ -166,6 +163,16 @@ def check_sweep(overrides: list) -> None:
                 raise ConfigError(f"{exc} (sweep run: {_describe(group_choice, value_axes, combo)})") from exc
             except Exception as exc:
                 raise ConfigError(f"{one_line(exc)} (sweep run: {_describe(group_choice, value_axes, combo)})") from exc
+
+
+def sweep_overrides(sweeper_params, overrides: list) -> list:
+    """The parsed overrides a basic sweep runs: the experiment's axes (``hydra.sweeper.params``)
+    except those the command line sets too (it wins, as in Hydra's BasicSweeper), then the
+    command line."""
+    given = _parse(overrides)
+    keys = {ov.get_key_element() for ov in given}
+    axes = _parse([f"{k}={v}" for k, v in (sweeper_params or {}).items()])
+    return [ov for ov in axes if ov.get_key_element() not in keys] + given
 
 
 def _parse(overrides: list) -> list:

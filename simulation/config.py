@@ -14,7 +14,7 @@ from typing import Iterable
 
 from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 
-from simulation.params import SCHEMA_NAME, ConfigError, SlsimConfig, register_schema
+from simulation.params import ConfigError, SlsimConfig, register_schema
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 

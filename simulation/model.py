@@ -404,7 +404,7 @@ class SharedLivesModel(mesa.Model):
         ]
 
     def match(self):
-        rp, w, cp = self.p.referrals, self.p.workload, self.p.carers
+        rp, cp = self.p.referrals, self.p.carers
         waiting = self.referrals[ReferralStage.REFERRED]
         opened = self._opened
         now = len(opened)

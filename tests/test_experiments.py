@@ -305,8 +305,6 @@ def test_launchers_give_identical_runs(basic_sweep, launcher, tmp_path):
 @pytest.mark.parametrize("launcher", sorted(PLUGINS))
 def test_launcher_configs_have_every_field_of_the_plugin_schema(launcher):
     """configs/hydra/launcher/NAME.yaml is the plugin's config with our defaults: no field missing or extra."""
-    import dataclasses
-
     from hydra.core.config_store import ConfigStore
     from hydra.utils import get_class
 

@@ -38,7 +38,7 @@ import pandas as pd
 import pytest
 
 from helpers import evolve, params, refused
-from simulation.params import LEVER_NAMES, ConfigError
+from simulation.params import LEVER_NAMES
 from simulation.run import run_simulation
 from simulation.units import WEEKS_PER_YEAR
 
