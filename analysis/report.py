@@ -165,29 +165,28 @@ def analyse(results: Results, settings: Settings) -> dict:
     cb = cost_benefit(weekly, savings_of(results, settings), settings.savings_range)
     out["cost_benefit_runs"] = cb
     money = [c for c in (*MONEY, *[f"net_benefit_gbp_at_{int(r)}" for r in settings.savings_range]) if c in cb]
-    cb_ok = cb.assign(status="ok")
-    out["cost_benefit"] = scenario_means(cb_ok, money, level=settings.confidence)
+    out["cost_benefit"] = scenario_means(cb, money, level=settings.confidence)  # complete runs only, by construction
     out["payback"] = cb.groupby("scenario", sort=False)["payback_week"].agg(
         median_payback_week="median", share_paid_back=lambda s: float(s.notna().mean()))
     g = growth(weekly, settings.target_people)
     out["growth_runs"] = g
-    out["growth"] = scenario_means(g.assign(status="ok"), ["cagr"], level=settings.confidence)
+    out["growth"] = scenario_means(g, ["cagr"], level=settings.confidence)
     out["target"] = g.groupby("scenario", sort=False)["weeks_to_target"].agg(
         median_weeks_to_target="median", share_reaching_target=lambda s: float(s.notna().mean()))
     if baseline is not None and runs["scenario"].nunique() > 1:
+
+        def named(effects, name):  # effect, ci_low, ci_high -> name, name_low, name_high
+            cols = {"effect": name, "ci_low": f"{name}_low", "ci_high": f"{name}_high"}
+            return effects[["scenario", *cols]].rename(columns=cols)
+
         out["effects"] = paired_effects(runs, "people_supported_end", baseline, level=settings.confidence)
-        d_cost = paired_effects(cb_ok, "additional_cost_gbp", baseline, level=settings.confidence)
-        d_people = out["effects"]
-        ce = d_people[["scenario", "effect", "ci_low", "ci_high"]].rename(
-            columns={"effect": "d_people", "ci_low": "d_people_low", "ci_high": "d_people_high"}).merge(
-            d_cost[["scenario", "effect", "ci_low", "ci_high"]].rename(
-                columns={"effect": "d_cost", "ci_low": "d_cost_low", "ci_high": "d_cost_high"}), on="scenario")
-        ce["cost_per_extra_person_gbp"] = [c / p if p > 0 else math.nan for c, p in zip(ce["d_cost"], ce["d_people"])]
-        d_net = paired_effects(cb_ok, "net_benefit_gbp", baseline, level=settings.confidence)
-        ce = ce.merge(d_net[["scenario", "effect", "ci_low", "ci_high"]].rename(
-            columns={"effect": "d_net_benefit", "ci_low": "d_net_benefit_low", "ci_high": "d_net_benefit_high"}),
+        ce = named(out["effects"], "d_people").merge(
+            named(paired_effects(cb, "additional_cost_gbp", baseline, level=settings.confidence), "d_cost"),
             on="scenario")
-        out["ce"] = ce
+        ce["cost_per_extra_person_gbp"] = [c / p if p > 0 else math.nan for c, p in zip(ce["d_cost"], ce["d_people"])]
+        out["ce"] = ce.merge(
+            named(paired_effects(cb, "net_benefit_gbp", baseline, level=settings.confidence), "d_net_benefit"),
+            on="scenario")
     out["shocks"] = shock_table(runs)
     return out
 

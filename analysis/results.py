@@ -55,9 +55,10 @@ def _json(path: Path) -> dict:
         raise AnalysisError(f"{path}: unreadable JSON ({str(exc).splitlines()[0][:160]})")
 
 
-def _yaml(path: Path):
+def _yaml(path: Path, text: str | None = None):
+    """YAML of ``path`` (or of ``text`` read from it already)."""
     try:
-        return yaml.safe_load(path.read_text())
+        return yaml.safe_load(path.read_text() if text is None else text)
     except (OSError, yaml.YAMLError) as exc:
         raise AnalysisError(f"{path}: unreadable YAML ({str(exc).splitlines()[0][:160]})")
 
@@ -124,15 +125,5 @@ def _load_sweep(root: Path) -> Results:
 
 
 def _config(text: str, path: Path) -> dict:
-    if not text:
-        return {}
-    try:
-        return yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise AnalysisError(f"{path}: unreadable YAML ({str(exc).splitlines()[0][:160]})")
-
-
-def run_config(results: Results, run: str) -> dict:
-    """The resolved config of one run of ``results`` (``run`` as in the runs table)."""
-    path = results.root / run / "config.yaml"
-    return _config(path.read_text(), path) if path.exists() else {}
+    """A run's resolved config (its ``config.yaml`` text), {} if there is none."""
+    return (_yaml(path, text) or {}) if text else {}
