@@ -91,10 +91,14 @@ class Progress:
         self.start = time.monotonic()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="slsim-progress", daemon=True)
-        self._last = None
+        self._last_finished = None  # runs finished at the last line printed
         self._last_print = 0.0
 
     def line(self) -> str:
+        return self._status()[1]
+
+    def _status(self) -> tuple:
+        """(runs finished, the progress line)."""
         done, failed = count_runs(self.sweep_dir)
         finished = done + failed
         elapsed = time.monotonic() - self.start
@@ -111,17 +115,17 @@ class Progress:
         if self.total and new > 0 and finished < self.total:
             left = elapsed / new * (self.total - finished)
             parts.append(f"~{_clock(left)} left")
-        return ", ".join(parts)
+        return finished, ", ".join(parts)
 
     def report(self, force: bool = False) -> None:
-        text = self.line()
+        """On a terminal, rewrite the line every poll; in a log, a line when the count has
+        changed and QUIET_LOG_SECONDS have passed; always at the end (``force``)."""
+        finished, text = self._status()
         now = time.monotonic()
-        if text.split(",")[0] == (self._last or "").split(",")[0] and not force:
-            if not self.tty:
-                return
-        if not self.tty and not force and now - self._last_print < QUIET_LOG_SECONDS:
+        quiet = finished == self._last_finished or now - self._last_print < QUIET_LOG_SECONDS
+        if not (force or self.tty or not quiet):
             return
-        self._last, self._last_print = text, now
+        self._last_finished, self._last_print = finished, now
         if self.tty:
             self.stream.write("\r" + text.ljust(78) + ("\n" if force else ""))
         else:
