@@ -9,6 +9,7 @@ seeded through ``run.seed``.
 
 import dataclasses
 import functools
+import subprocess
 import sys
 from pathlib import Path
 
@@ -71,3 +72,14 @@ def refused(args, capsys, tmp_path, monkeypatch):
     assert err[0].startswith("slsim: error: "), err[0]
     assert list(tmp_path.iterdir()) == [], "something was written for bad input"
     return err[0]
+
+
+def slsim(*args, cwd, wait: bool = True, timeout: float = 300):
+    """The ``slsim`` console script as a user runs it: finished (CompletedProcess, output captured)
+    or, with ``wait=False``, started in a session of its own (Popen, so it can be killed as a group)."""
+    cmd = [str(BIN / "slsim"), *map(str, args)]
+    if not wait:
+        return subprocess.Popen(
+            cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import REPO
+from helpers import REPO, slsim
 from analysis import figures
 from analysis.costbenefit import cost_benefit, run_cost_benefit
 from analysis.report import SECTIONS, build, load_settings, main as report_main
@@ -174,10 +174,8 @@ def test_every_figure_renders_with_its_axes(tmp_path):
 @pytest.fixture(scope="module")
 def tiny_sweep(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
-    exe = Path(sys.executable).parent / "slsim"
-    proc = subprocess.run([str(exe), "-m", "levers=none,extra_workers", "experiment.replicates=2", "run.years=2",
-                           "run.warmup_weeks=8", f"hydra.sweep.dir={root / 'sweep'}"],
-                          cwd=root, capture_output=True, text=True, timeout=300)
+    proc = slsim("-m", "levers=none,extra_workers", "experiment.replicates=2", "run.years=2", "run.warmup_weeks=8",
+                 f"hydra.sweep.dir={root / 'sweep'}", cwd=root)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return root / "sweep"
 
@@ -200,10 +198,8 @@ def test_report_of_a_sweep_has_every_section_and_embedded_figures(tiny_sweep, ca
 
 
 def test_report_of_a_single_run(tmp_path):
-    exe = Path(sys.executable).parent / "slsim"
     run = tmp_path / "run"
-    proc = subprocess.run([str(exe), "run.years=1", "run.warmup_weeks=8", f"hydra.run.dir={run}"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    proc = slsim("run.years=1", "run.warmup_weeks=8", f"hydra.run.dir={run}", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     folder = build(run)
     page = (folder / "index.html").read_text()

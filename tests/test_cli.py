@@ -12,17 +12,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers import params, refused
+from helpers import params, refused, slsim
 from simulation.run import RUN_FILES, run_simulation, versions
 from simulation.summary import OUTCOME_DIRECTIONS
 
 TIMEOUT = 120
-
-
-def run_slsim(exe, cwd, *args):
-    return subprocess.run(
-        [str(exe), *args], cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -35,7 +29,7 @@ GOOD_ARGS = ("run.years=1", "run.seed=5", "run.warmup_weeks=10")
 def good_run(slsim_exe, tmp_path_factory):
     cwd = tmp_path_factory.mktemp("cli_good")
     run_dir = cwd / "run"
-    proc = run_slsim(slsim_exe, cwd, *GOOD_ARGS, f"hydra.run.dir={run_dir}")
+    proc = slsim(*GOOD_ARGS, f"hydra.run.dir={run_dir}", cwd=cwd, timeout=TIMEOUT)
     return proc, cwd, run_dir
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import REPO, params, refused
+from helpers import REPO, params, refused, slsim
 from experiments.callbacks import Progress, count_runs, expected_runs
 from experiments.collect import CollectError, collect, scenario_labels, sweep_table
 from simulation.config import compose_cfg
@@ -29,15 +29,6 @@ EXTRA = {  # what each experiment needs on top of TINY to stay tiny
     "optimise": ("hydra.sweeper.n_trials=2", "hydra.sweeper.n_jobs=2"),
 }
 TIMEOUT = 300
-
-
-def slsim(*args, cwd, wait=True):
-    cmd = [str(Path(sys.executable).parent / "slsim"), *args]
-    if not wait:
-        return subprocess.Popen(
-            cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-        )
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False)
 
 
 def run_dirs(sweep: Path) -> list:
