@@ -23,6 +23,7 @@ import argparse
 import base64
 import html
 import io
+import json
 import math
 import os
 import re
@@ -237,26 +238,87 @@ def _table_html(frame: pd.DataFrame, index: bool = True) -> str:
     return frame.to_html(index=index, border=0, classes="t", float_format=lambda x: f"{x:,.2f}", na_rep="-")
 
 
+REPORT_MARK = ".slsim-report.json"  # in every report folder: the results folder it reports
+_REPORT_ENTRIES = {"index.html", "figures", "tables", REPORT_MARK}
+
+
 def build(path, out=None, settings: Settings | None = None) -> Path:
-    """Write the report of the run or sweep at ``path``; return the report folder."""
+    """Write the report of the run or sweep at ``path``; return the report folder.
+
+    The report folder is slsim-report's own: ``out`` (default ``PATH/report``)
+    must be new or a previous report of the same results (see :func:`check_out`);
+    it is built in a temporary folder beside it and swapped into place, so a
+    failure leaves the previous report (or nothing) behind."""
     results = load(path)
     settings = settings or load_settings()
     tables = analyse(results, settings)
     out = Path(out) if out else results.root / "report"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    check_out(out, results.root)
+    tmp = None
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 700; a report is for colleagues too
         _write(results, settings, tables, tmp)
-        if out.exists():
+        (tmp / REPORT_MARK).write_text(json.dumps({"results": str(results.root.resolve())}) + "\n")
+        if out.exists():  # a previous report of these results (checked): swapped, then removed
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             os.replace(out, old / out.name)
             os.replace(tmp, out)
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, out)
+    except OSError as exc:  # a full disk, a read-only folder ...
+        raise AnalysisError(f"{out}: cannot write the report ({exc.strerror or type(exc).__name__})") from exc
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def check_out(out: Path, results_root: Path) -> None:
+    """Refuse a report folder that would replace or mix with anything slsim-report did not write.
+
+    Allowed: a folder that does not exist yet (its parents are made), an empty
+    folder, or a previous report of the same results (it holds ``.slsim-report.json`` naming
+    them; a report made before that mark existed is recognised at the default
+    place ``PATH/report`` by its contents alone)."""
+    target, source = out.resolve(), results_root.resolve()
+    for parent in [target, *target.parents]:
+        if parent.exists() and not parent.is_dir():
+            raise AnalysisError(f"--out {out}: {parent} is a file, not a folder")
+    if target == source or target in source.parents:
+        raise AnalysisError(f"--out {out}: contains the results it would report ({results_root}); "
+                            "give a new folder")
+    if not target.exists():
+        return
+    mark = target / REPORT_MARK
+    if mark.is_file():
+        try:
+            reported = json.loads(mark.read_text()).get("results")
+        except (OSError, ValueError, AttributeError):
+            reported = None
+        if reported == str(source):
+            return
+        raise AnalysisError(f"--out {out}: holds a report of other results ({reported}); give a new folder")
+    entries = {p.name for p in target.iterdir()}
+    legacy = target == source / "report" and entries <= _REPORT_ENTRIES
+    if entries and not legacy:  # an empty folder holds nothing to lose
+        raise AnalysisError(f"--out {out}: exists and is not a report of {results_root}; "
+                            "give a new folder (slsim-report replaces only its own reports)")
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _write(results: Results, s: Settings, t: dict, folder: Path) -> None:
