@@ -9,7 +9,7 @@ The report (``index.html``, figures embedded as PNG; the same figures in
 present in every report (with a note when the study has nothing for it):
 summary, outcomes by scenario, growth, effects against the baseline,
 cost-benefit, carer pipeline, staff time, shocks, sensitivity, optimisation,
-configuration, assumptions, failed runs.
+configuration, assumptions, failed or damaged runs.
 
 It reads result files only (``analysis.results``) and the money assumptions in
 ``configs/analysis.yaml``; the assumptions list comes from the parameter table
@@ -57,7 +57,7 @@ SECTIONS = (
     ("optimisation", "Optimisation"),
     ("configuration", "Configuration"),
     ("assumptions", "Assumptions and sources"),
-    ("failed", "Failed runs"),
+    ("failed", "Failed or damaged runs"),
 )
 KEY_OUTCOMES = (
     "people_supported_end", "growth_people", "weeks_of_care", "carers_recruited", "carers_lost",
@@ -353,7 +353,8 @@ def _write(results: Results, s: Settings, t: dict, folder: Path) -> None:
     years = (weekly["week"].max()) / 52 if len(weekly) else 0
     summary = pd.DataFrame({"": [
         str(results.root), results.kind, str(ok["experiment"].iloc[0] if "experiment" in ok else ""),
-        f"{len(ok)} complete, {int((results.runs['status'] == 'failed').sum())} failed",
+        f"{len(ok)} complete, {int((results.runs['status'] == 'failed').sum())} failed"
+        + (f", {damaged} damaged" if (damaged := int((results.runs['status'] == 'damaged').sum())) else ""),
         str(results.runs["scenario"].nunique()), f"{len(seeds)} ({', '.join(map(str, seeds[:12]))}{'...' if len(seeds) > 12 else ''})",
         f"{years:g}", baseline or "none",
         f"GBP {s.savings_per_person_year:,.0f} per live-in person a year (range {', '.join(f'{x:,.0f}' for x in s.savings_range)})",
@@ -442,7 +443,7 @@ def _write(results: Results, s: Settings, t: dict, folder: Path) -> None:
     table("assumptions", "assumptions", assumptions_table(results), index=False,
           caption="Every model parameter with its value here, its default and its unit and source "
                   "(from the YAML comments; 'assumption' marks values not taken from a source).")
-    failed = results.runs[results.runs["status"] == "failed"][["run", "scenario", "seed", "error"]]
+    failed = results.runs[results.runs["status"] != "ok"][["run", "status", "scenario", "seed", "error"]]
     if failed.empty:
         note("failed", "None.")
     else:

@@ -49,10 +49,38 @@ def _parquet(path: Path) -> pd.DataFrame:
 
 
 def _json(path: Path) -> dict:
+    """Strict JSON (no NaN or Infinity) of ``path``."""
+
+    def constant(name):
+        raise ValueError(f"{name} is not JSON")
+
     try:
-        return json.loads(path.read_text())
+        return json.loads(path.read_text(), parse_constant=constant)
     except (OSError, ValueError) as exc:
         raise AnalysisError(f"{path}: unreadable JSON ({str(exc).splitlines()[0][:160]})")
+
+
+def _numbers(node) -> bool:
+    """An object whose values are numbers (or null)."""
+    return isinstance(node, dict) and all(
+        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in node.values())
+
+
+def _summary(path: Path) -> dict:
+    """A run's summary.json, checked for the shape slsim writes."""
+    summary = _json(path)
+    if not isinstance(summary, dict) or "outcomes" not in summary:
+        raise AnalysisError(f"{path}: no 'outcomes' (not a slsim summary)")
+    if not _numbers(summary["outcomes"]) or not _numbers(summary.get("lever_costs_gbp", {})):
+        raise AnalysisError(f"{path}: 'outcomes' or 'lever_costs_gbp' is not an object of numbers")
+    shocks = summary.get("shocks", {})
+    if not isinstance(shocks, dict) or not all(_numbers_or_text(v) for v in shocks.values()):
+        raise AnalysisError(f"{path}: 'shocks' is not an object of objects")
+    return summary
+
+
+def _numbers_or_text(node) -> bool:
+    return isinstance(node, dict) and all(v is None or isinstance(v, (int, float, str)) for v in node.values())
 
 
 def _yaml(path: Path, text: str | None = None):
@@ -71,6 +99,8 @@ def load(path) -> Results:
     if not root.is_dir():
         raise AnalysisError(f"{root}: not a folder (give a run folder or a sweep folder)")
     if (root / "sweep.parquet").exists():
+        if not (root / "sweep.parquet").is_file():
+            raise AnalysisError(f"{root / 'sweep.parquet'}: not a file")
         return _load_sweep(root)
     if (root / "summary.json").exists():
         return _load_run(root)
@@ -82,9 +112,7 @@ def load(path) -> Results:
 
 
 def _load_run(root: Path) -> Results:
-    summary = _json(root / "summary.json")
-    if "outcomes" not in summary:
-        raise AnalysisError(f"{root / 'summary.json'}: no 'outcomes' (not a slsim summary)")
+    summary = _summary(root / "summary.json")
     row = {"run": ".", "status": "ok", "error": None, "experiment": "single", "scenario": "baseline",
            "job": None, "row": None, "seed": summary.get("seed")}
     row.update(summary["outcomes"])
@@ -96,7 +124,7 @@ def _load_run(root: Path) -> Results:
     runs = pd.DataFrame([row])
     ts = _parquet(root / "timeseries.parquet")
     weekly = ts.assign(run=".", scenario="baseline", seed=summary.get("seed"))
-    text = (root / "config.yaml").read_text() if (root / "config.yaml").exists() else ""
+    text = _text(root / "config.yaml")
     return Results(root, "run", runs, weekly, text, _config(text, root / "config.yaml"))
 
 
@@ -117,13 +145,24 @@ def _load_sweep(root: Path) -> Results:
             parts.append(ts.assign(run=rec.run, scenario=rec.scenario, seed=rec.seed))
         weekly = pd.concat(parts, ignore_index=True)
     first = root / ok["run"].iloc[0] / "config.yaml"
-    text = first.read_text() if first.exists() else ""
+    text = _text(first)
     sens = _parquet(root / "sensitivity.parquet") if (root / "sensitivity.parquet").exists() else None
     opt_file = root / "optimization_results.yaml"
     opt = _yaml(opt_file) if opt_file.exists() else None
     return Results(root, "sweep", runs, weekly, text, _config(text, first), sens, opt)
 
 
+def _text(path: Path) -> str:
+    """The text of ``path``, "" if there is none."""
+    try:
+        return path.read_text() if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnalysisError(f"{path}: unreadable ({exc})")
+
+
 def _config(text: str, path: Path) -> dict:
     """A run's resolved config (its ``config.yaml`` text), {} if there is none."""
-    return (_yaml(path, text) or {}) if text else {}
+    config = (_yaml(path, text) or {}) if text else {}
+    if not isinstance(config, dict):
+        raise AnalysisError(f"{path}: not a config (a {type(config).__name__}, not a mapping)")
+    return config

@@ -9,8 +9,11 @@ the per-week table later. Files, each written atomically (temporary name,
 then rename):
 
 ``sweep.parquet``
-    one row per run folder (complete or failed): ``run`` (folder, relative to
-    the sweep), ``status`` (``ok``/``failed``), ``error``, ``experiment``,
+    one row per run folder (complete, failed or damaged): ``run`` (folder,
+    relative to the sweep), ``status`` (``ok``; ``failed``: the run raised;
+    ``damaged``: a file of the folder is missing, truncated or of the wrong
+    shape, said in ``error``; a re-run of the sweep moves its files aside and
+    runs it again), ``error``, ``experiment``,
     ``scenario`` (the overrides that differ between runs, seed excluded;
     ``baseline`` when none do), ``job``, ``row`` (sensitivity sample row),
     ``seed``; then every config parameter that differs between runs, by its
@@ -34,6 +37,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from simulation.runfolder import FAILED_FILE, SUMMARY_FILE, DamagedRun, read_complete, read_json, umask
+
 SWEEP_FILE = "sweep.parquet"
 WEEKLY_FILE = "weekly.parquet"
 SENSITIVITY_FILE = "sensitivity.parquet"
@@ -50,12 +55,12 @@ class CollectError(ValueError):
 def iter_runs(root):
     """(folder, complete) for every run folder under ``root``, in sorted order: a folder with
     summary.json is complete, one with only failed.json is a failed run; hidden folders
-    (``.partial-*`` writes, ``.hydra``, ``.submitit``) are skipped."""
+    (``.partial-*`` writes, ``.damaged-*`` runs moved aside, ``.hydra``, ``.submitit``) are skipped.
+    Folders below a run folder are searched too, so a stray run can never hide a sweep's runs."""
     for here, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        if "summary.json" in files or "failed.json" in files:
-            yield Path(here), "summary.json" in files
-            dirs[:] = []
+        if SUMMARY_FILE in files or FAILED_FILE in files:
+            yield Path(here), SUMMARY_FILE in files
 
 
 def find_runs(root) -> list:
@@ -80,38 +85,26 @@ def _key(override: str) -> tuple:
     return key.lstrip("+~"), value
 
 
-def _read_json(path: Path, root: Path) -> dict:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise CollectError(f"{path.relative_to(root)}: unreadable ({type(exc).__name__}: {str(exc).splitlines()[0]})")
-
-
 def load_run(run_dir: Path, root: Path) -> tuple:
-    """(row fields, flattened config) of one run folder."""
-    summary_file, failed_file = run_dir / "summary.json", run_dir / "failed.json"
-    config_file = run_dir / "config.yaml"
-    config = {}
-    if config_file.exists():
-        try:
-            config = yaml.load(config_file.read_text(), Loader=_Loader) or {}
-        except yaml.YAMLError as exc:
-            raise CollectError(f"{config_file.relative_to(root)}: not YAML ({str(exc).splitlines()[0]})")
-    rel = run_dir.relative_to(root).as_posix()
-    if summary_file.exists():
-        summary = _read_json(summary_file, root)
-        meta = _read_json(run_dir / "metadata.json", root) if (run_dir / "metadata.json").exists() else {}
-        row = {"run": rel or ".", "status": "ok", "error": None}
-    else:
-        meta = _read_json(failed_file, root)
-        summary = {}
-        row = {"run": rel or ".", "status": "failed", "error": meta.get("error")}
+    """(row fields, flattened config) of one run folder; a damaged one is a row with status ``damaged``."""
+    rel = run_dir.relative_to(root).as_posix() or "."
+    try:
+        if (run_dir / SUMMARY_FILE).exists():
+            summary = read_complete(run_dir)  # every file whole, or DamagedRun
+            meta = read_json(run_dir / "metadata.json")
+            row = {"run": rel, "status": "ok", "error": None}
+        else:
+            meta, summary = _failure(run_dir), {}
+            row = {"run": rel, "status": "failed", "error": meta.get("error")}
+        config = _config(run_dir)
+    except DamagedRun as exc:
+        return {"run": rel, "status": "damaged", "error": str(exc), "_overrides": []}, {}
     row.update({
         "experiment": meta.get("experiment"),
         "job": meta.get("job"),
         "row": meta.get("row"),
         "seed": meta.get("seed", summary.get("seed")),
-        "_overrides": meta.get("overrides") or [],
+        "_overrides": [str(o) for o in overrides] if isinstance(overrides := meta.get("overrides"), list) else [],
     })
     row.update(summary.get("outcomes", {}))
     for lever, cost in summary.get("lever_costs_gbp", {}).items():
@@ -120,6 +113,31 @@ def load_run(run_dir: Path, root: Path) -> tuple:
         for field, value in fields.items():
             row[f"shock.{event}.{field}"] = value
     return row, _flatten(config)
+
+
+def _failure(run_dir: Path) -> dict:
+    """failed.json of a failed run, or DamagedRun."""
+    try:
+        record = read_json(run_dir / FAILED_FILE)
+        if not isinstance(record, dict):
+            raise ValueError(f"a {type(record).__name__}, not an object")
+    except (OSError, ValueError) as exc:
+        raise DamagedRun(f"{FAILED_FILE}: not valid ({str(exc).splitlines()[0][:160]})") from exc
+    return record
+
+
+def _config(run_dir: Path) -> dict:
+    """config.yaml of a run folder ({} if a failed run has none), or DamagedRun."""
+    path = run_dir / "config.yaml"
+    if not path.exists() and not (run_dir / SUMMARY_FILE).exists():
+        return {}
+    try:
+        config = yaml.load(path.read_text(), Loader=_Loader) or {}
+        if not isinstance(config, dict):
+            raise ValueError(f"a {type(config).__name__}, not a mapping")
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise DamagedRun(f"config.yaml: not valid ({str(exc).splitlines()[0][:160]})") from exc
+    return config
 
 
 def scenario_labels(override_lists: list) -> list:
@@ -139,10 +157,13 @@ def sweep_table(root) -> pd.DataFrame:
     if not runs:
         raise CollectError(f"{root}: no run folders (folders with summary.json or failed.json)")
     rows, configs = zip(*(load_run(r, root) for r in runs))
-    labels = scenario_labels([r["_overrides"] for r in rows])
+    known = [i for i, r in enumerate(rows) if r["status"] != "damaged"]  # a damaged run's scenario is unknown
+    labels = [None] * len(rows)
+    for i, label in zip(known, scenario_labels([rows[i]["_overrides"] for i in known])):
+        labels[i] = label
     keys = sorted({k for c in configs for k in c})
     skip = {"run.seed", "experiment.sample.index"}
-    varying = [k for k in keys if k not in skip and len({repr(c.get(k)) for c in configs}) > 1]
+    varying = [k for k in keys if k not in skip and len({repr(c.get(k)) for c in configs if c}) > 1]
     records = []
     for row, config, label in zip(rows, configs, labels):
         rec = {k: row.get(k) for k in LEAD_COLUMNS}
@@ -162,7 +183,11 @@ def weekly_table(root, table: pd.DataFrame) -> pd.DataFrame:
     root = Path(root)
     parts = []
     for rec in table.loc[table["status"] == "ok", ["run", "scenario", "seed"]].itertuples(index=False):
-        ts = pd.read_parquet(root / rec.run / "timeseries.parquet")
+        path = root / rec.run / "timeseries.parquet"
+        try:
+            ts = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several types for a corrupt file
+            raise CollectError(f"{path.relative_to(root)}: unreadable parquet ({str(exc).splitlines()[0][:160]})")
         ts.insert(0, "seed", rec.seed)
         ts.insert(0, "scenario", rec.scenario)
         ts.insert(0, "run", rec.run)
@@ -175,6 +200,7 @@ def write_parquet(frame: pd.DataFrame, path) -> Path:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 600; the table is for colleagues too
     try:
         frame.to_parquet(tmp, index=False, engine="pyarrow")
         os.replace(tmp, path)
@@ -213,7 +239,14 @@ def sensitivity_table(root, table: pd.DataFrame):
 
 def collect(root, weekly: bool = False, quiet: bool = False) -> pd.DataFrame:
     """Write sweep.parquet (and weekly.parquet, sensitivity.parquet) for the sweep at ``root``."""
-    root = Path(root)
+    try:
+        return _collect(Path(root), weekly, quiet)
+    except OSError as exc:  # sweep.parquet a folder, a full disk, a read-only sweep ...
+        where = Path(exc.filename2 or exc.filename or "its tables").name
+        raise CollectError(f"{root}: cannot write {where} ({exc.strerror or type(exc).__name__})") from exc
+
+
+def _collect(root: Path, weekly: bool, quiet: bool) -> pd.DataFrame:
     table = sweep_table(root)
     write_parquet(table, root / SWEEP_FILE)
     notes = []
@@ -228,9 +261,12 @@ def collect(root, weekly: bool = False, quiet: bool = False) -> pd.DataFrame:
             notes.append(f"no {SENSITIVITY_FILE}: {reason}")
     if not quiet:
         failed = int((table["status"] == "failed").sum())
+        damaged = int((table["status"] == "damaged").sum())
         extra = f"; {'; '.join(notes)}" if notes else ""
         print(
-            f"slsim: {len(table)} runs ({failed} failed) -> {root / SWEEP_FILE}"
+            f"slsim: {len(table)} runs ({failed} failed"
+            + (f", {damaged} damaged: re-run the sweep to run them again" if damaged else "")
+            + f") -> {root / SWEEP_FILE}"
             + (f" and {WEEKLY_FILE}" if weekly else "") + extra,
             file=sys.stderr,
         )

@@ -7,24 +7,27 @@ batching is what makes thousands of runs quick). In a sweep each run has its
 own folder in the job's folder, ``seed-<s>`` or ``row-<i>-seed-<s>``; a single
 run with one seed writes straight into Hydra's run folder, as before.
 
-Never lost, never repeated:
+Never lost, never repeated (folder format and claims: :mod:`simulation.runfolder`):
 
-* a run folder with ``summary.json`` is complete (``write_run_folder`` writes
-  it last). Re-running the same command skips it when its ``config.yaml`` is
-  the one this job would write, and reads its outcomes for the objective;
-  a folder made by a different configuration is left alone and reported
-  (use another ``hydra.sweep.dir`` for a changed sweep);
+* a run is written only under its folder's claim. A run another process is
+  writing (two copies of one sweep, or a sweep started twice) is left to it
+  and waited for at the end of the job; if that process died, this one
+  writes the run;
+* a whole run folder is complete. Re-running the same command skips it when
+  its ``config.yaml`` is the one this job would write, and reads its outcomes
+  for the objective; a folder made by a different configuration is left
+  alone and reported (use another ``hydra.sweep.dir`` for a changed sweep);
+* a damaged run folder (a file missing, truncated or of the wrong shape) has
+  its files moved aside into a hidden ``.damaged-*`` folder inside it (kept,
+  never deleted), is said in one line, and is run again;
 * a run that raises is recorded (``failed.json``: the error and traceback)
-  and the job goes on with its other runs; a re-run retries it;
-* leftovers of a killed write (``.partial-*``) are removed before the run is
-  written again.
+  and the job goes on with its other runs; a re-run retries it.
 
 The job gives the mean of ``experiment.objective`` over its completed runs
 (NaN if none completed), which is what Hydra's Optuna sweeper optimises, and
 how many runs failed (outside a sweep, ``slsim`` then exits with code 1).
 """
 
-import json
 import math
 import sys
 import traceback
@@ -36,6 +39,7 @@ from omegaconf import DictConfig, OmegaConf
 from simulation.config import one_line, params_from_cfg, resolved_yaml
 from simulation.params import ConfigError
 from simulation.run import run_simulation, write_failure, write_run_folder
+from simulation.runfolder import SUMMARY_FILE, DamagedRun, claim, move_aside, read_complete
 
 
 @dataclass
@@ -100,10 +104,12 @@ def run_job(cfg: DictConfig, job: JobInfo) -> JobResult:
     exp = params.experiment
     todo = plan(params)
     single = not job.multirun and len(todo) == 1
-    values, failed = [], 0
-    for row, seed in todo:
-        run_dir = job.output_dir if single else job.output_dir / run_name(seed, row)
-        outcome = run_one(cfg, row, seed, run_dir, job, exp)
+    values, failed, busy = [], 0, []
+
+    def one(row, seed, run_dir, held) -> None:
+        nonlocal failed
+        with held:
+            outcome = run_one(cfg, row, seed, run_dir, job, exp)
         if outcome.status == "failed":
             failed += 1
             print(f"slsim: run {run_dir} failed: {outcome.error}", file=sys.stderr)
@@ -117,11 +123,24 @@ def run_job(cfg: DictConfig, job: JobInfo) -> JobResult:
                 f"slsim: {params.run.years} years, seed {seed}: people supported "
                 f"{o['people_supported_start']} -> {o['people_supported_end']}; run folder {run_dir}"
             )
+
+    for row, seed in todo:
+        run_dir = job.output_dir if single else job.output_dir / run_name(seed, row)
+        held = claim(run_dir)
+        if held is None:  # another process is writing it: its turn first, ours at the end
+            busy.append((row, seed, run_dir))
+            continue
+        one(row, seed, run_dir, held)
+    for row, seed, run_dir in busy:
+        print(f"slsim: {run_dir} is being written by another process; waiting for it", file=sys.stderr)
+        one(row, seed, run_dir, claim(run_dir, wait=True))  # done before, unless that process died
     return JobResult(sum(values) / len(values) if values else math.nan, failed)
 
 
 def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -> RunOutcome:
-    """One run into ``run_dir``, unless it is there already (see module doc); ``exp``: experiment params."""
+    """One run into ``run_dir``, unless it is there already (see module doc); ``exp``: experiment params.
+
+    The caller holds ``run_dir``'s claim."""
     meta = {
         "seed": seed,
         "experiment": exp.name,
@@ -140,16 +159,9 @@ def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -
         error = one_line(exc)
         write_failure(run_dir, "", meta, error, traceback.format_exc())
         return RunOutcome(run_dir, "failed", error=error)
-    summary_file = run_dir / "summary.json"
-    if summary_file.exists():
-        stored = (run_dir / "config.yaml").read_text()
-        if stored == config_yaml:
-            return RunOutcome(run_dir, "done before", outcomes=json.loads(summary_file.read_text())["outcomes"])
-        return RunOutcome(
-            run_dir, "foreign",
-            error=f"{run_dir} holds a run of a different configuration; left as it is "
-            "(a changed sweep needs its own hydra.sweep.dir)",
-        )
+    done = stored_run(run_dir, config_yaml)
+    if done is not None:
+        return done
     try:
         result = run_simulation(params_from_cfg(variant))
         write_run_folder(result, run_dir, config_yaml, meta)
@@ -158,3 +170,24 @@ def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -
         write_failure(run_dir, config_yaml, meta, error, traceback.format_exc())
         return RunOutcome(run_dir, "failed", error=error)
     return RunOutcome(run_dir, "ran", outcomes=result.summary)
+
+
+def stored_run(run_dir: Path, config_yaml: str) -> RunOutcome | None:
+    """The run already in ``run_dir`` (done before, or another configuration's), or None if it is to be
+    run: no run there, a failed one, or a damaged one (moved aside first, and said)."""
+    if not (run_dir / SUMMARY_FILE).exists():
+        return None
+    try:
+        summary = read_complete(run_dir)
+    except DamagedRun as exc:
+        kept = move_aside(run_dir)
+        print(f"slsim: {run_dir}: damaged run ({exc}); its files kept in {kept.name}/, running it again",
+              file=sys.stderr)
+        return None
+    if (run_dir / "config.yaml").read_text() == config_yaml:
+        return RunOutcome(run_dir, "done before", outcomes=summary["outcomes"])
+    return RunOutcome(
+        run_dir, "foreign",
+        error=f"{run_dir} holds a run of a different configuration; left as it is "
+        "(a changed sweep needs its own hydra.sweep.dir)",
+    )

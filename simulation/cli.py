@@ -188,11 +188,27 @@ def _describe(group_choice, value_axes, combo) -> str:
     return " ".join([*group_choice, *(f"{k}={v}" for (k, _), v in zip(value_axes, combo))])
 
 
+def check_folders(args: list) -> None:
+    """Where the run or sweep would write (experiments.folders), unless Hydra does something else."""
+    flags = [a for a in args if a.startswith("-")]
+    if any(f.split("=")[0] in _HYDRA_ONLY_FLAGS for f in flags):
+        return
+    from experiments.folders import check_output_folders
+
+    multirun = any(f in _MULTIRUN_FLAGS for f in flags)
+    overrides = [a for a in args if not a.startswith("-")]
+    if multirun:  # the sweep folder does not depend on the swept values
+        parsed = _parse(overrides)
+        overrides = [o for o, ov in zip(overrides, parsed) if not ov.is_sweep_override()]
+    check_output_folders(compose_cfg(overrides, hydra_node=True), multirun)
+
+
 def main(argv=None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     register_schema()
     try:
         check_overrides(args)
+        check_folders(args)
     except ConfigError as exc:
         fail(str(exc))
     sys.argv = [sys.argv[0], *args]

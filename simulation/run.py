@@ -3,15 +3,16 @@
 ``run_simulation(params) -> RunResult`` is plain Python (no Hydra), so tests,
 notebooks and sweeps call it directly. ``write_run_folder`` writes a run's
 files atomically: everything goes to a hidden temporary folder first, then
-each file is renamed into place, ``summary.json`` last, so a folder with a
-``summary.json`` is complete and a failed write leaves nothing behind.
+each file is renamed into place, ``summary.json`` last (recording the other
+files' sizes), so a folder with a whole ``summary.json`` is complete and a
+failed write leaves nothing behind. The caller holds the folder's claim
+(:mod:`simulation.runfolder`) while it writes.
 """
 
 import json
 import os
 import platform
 import shutil
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -20,9 +21,9 @@ import pandas as pd
 
 from simulation.model import SharedLivesModel
 from simulation.params import SlsimConfig
+from simulation.runfolder import FAILED_FILE, RUN_FILES, SIZED_FILES, SUMMARY_FILE, new_partial
 from simulation.summary import OUTCOME_DIRECTIONS, lever_costs, shock_outcomes, summarise
 
-RUN_FILES = ("config.yaml", "metadata.json", "timeseries.parquet", "events.parquet", "summary.json")
 PACKAGES = ("slsim", "mesa", "hydra-core", "omegaconf", "numpy", "scipy", "pandas", "pyarrow", "seaborn")
 
 
@@ -67,7 +68,7 @@ def write_run_folder(result: RunResult, run_dir, config_yaml: str, meta: dict | 
     ``meta`` (how the run was made: experiment, overrides, job, sample row) is
     added to ``metadata.json``."""
     run_dir = Path(run_dir)
-    tmp = _fresh_partial(run_dir)
+    tmp = new_partial(run_dir)
     try:
         (tmp / "config.yaml").write_text(config_yaml)
         meta = {"seed": result.params.run.seed, **(meta or {}), "versions": versions()}
@@ -82,8 +83,9 @@ def write_run_folder(result: RunResult, run_dir, config_yaml: str, meta: dict | 
             "directions": OUTCOME_DIRECTIONS,
             "lever_costs_gbp": result.lever_costs,
             "shocks": result.shocks,
+            "files": {name: (tmp / name).stat().st_size for name in SIZED_FILES},  # bytes: a truncated file shows
         }
-        (tmp / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+        (tmp / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n")
         for name in RUN_FILES:  # summary.json last: its presence marks a complete run
             os.replace(tmp / name, run_dir / name)
         (run_dir / FAILED_FILE).unlink(missing_ok=True)  # an earlier failure of this run is superseded
@@ -92,18 +94,15 @@ def write_run_folder(result: RunResult, run_dir, config_yaml: str, meta: dict | 
     return run_dir
 
 
-FAILED_FILE = "failed.json"
-
-
 def write_failure(run_dir, config_yaml: str, meta: dict, error: str, trace: str) -> Path:
     """Record a run that raised: its config and ``failed.json`` (the error), atomically.
 
     A complete run in the folder is never touched; re-running the sweep retries
     the failed run and removes ``failed.json`` when it succeeds."""
     run_dir = Path(run_dir)
-    if (run_dir / "summary.json").exists():
+    if (run_dir / SUMMARY_FILE).exists():
         return run_dir
-    tmp = _fresh_partial(run_dir)
+    tmp = new_partial(run_dir)
     try:
         (tmp / "config.yaml").write_text(config_yaml)
         record = {**meta, "error": error, "traceback": trace, "versions": versions()}
@@ -113,11 +112,3 @@ def write_failure(run_dir, config_yaml: str, meta: dict, error: str, trace: str)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return run_dir
-
-
-def _fresh_partial(run_dir: Path) -> Path:
-    """A new hidden temporary folder in ``run_dir``, after removing any left by a killed write."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    for old in run_dir.glob(".partial-*"):
-        shutil.rmtree(old, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=".partial-", dir=run_dir))

@@ -1,0 +1,79 @@
+"""Where a command would write, checked before Hydra writes anything.
+
+* A single run never writes into a sweep folder (one holding Hydra's
+  ``multirun.yaml`` or a ``sweep.parquet``, or inside one): its runs would be
+  hidden from the sweep's table and re-runs.
+* A sweep never writes into (or inside) a single run's folder, nor inside
+  another sweep's folder.
+* A single run whose folder already holds a complete run of a different
+  configuration is refused, leaving that folder as it is (Hydra would
+  otherwise rewrite its ``.hydra/`` to describe a run it does not hold).
+
+Each refusal is a :class:`ConfigError` (one line, exit 2, nothing written).
+"""
+
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from simulation.params import ConfigError
+from simulation.runfolder import FAILED_FILE, SUMMARY_FILE, DamagedRun, read_complete
+
+SWEEP_MARKS = ("multirun.yaml", "sweep.parquet")  # Hydra's record of a sweep; our table of it
+RUN_MARKS = (SUMMARY_FILE, FAILED_FILE)
+
+
+def _holding(folder: Path, marks) -> Path | None:
+    """``folder`` or its nearest parent holding one of ``marks``, if any."""
+    for here in [folder, *folder.parents]:
+        if any((here / m).is_file() for m in marks):
+            return here
+    return None
+
+
+def check_run_folder(cfg, run_dir: Path, planned: list) -> None:
+    """Refuse a single run (``planned`` = [(row, seed)]) into ``run_dir`` (see module doc)."""
+    sweep = _holding(run_dir.resolve(), SWEEP_MARKS)
+    if sweep is not None:
+        raise ConfigError(f"hydra.run.dir={run_dir}: inside the sweep folder {sweep}; a single run never "
+                          "writes into a sweep (choose another hydra.run.dir)")
+    from experiments.jobs import run_config, run_name
+
+    from simulation.config import resolved_yaml
+
+    for row, seed in planned:
+        folder = run_dir if len(planned) == 1 else run_dir / run_name(seed, row)
+        if not (folder / SUMMARY_FILE).is_file():
+            continue
+        try:
+            read_complete(folder)
+        except DamagedRun:
+            continue  # moved aside and run again by the job
+        if (folder / "config.yaml").read_text() != resolved_yaml(run_config(cfg, row, seed)):
+            raise ConfigError(f"hydra.run.dir={run_dir}: {folder} holds a run of a different configuration; "
+                              "left as it is (choose another hydra.run.dir)")
+
+
+def check_sweep_folder(sweep_dir: Path) -> None:
+    """Refuse a sweep into or inside a single run's folder, or inside another sweep's folder."""
+    target = sweep_dir.resolve()
+    run = _holding(target, RUN_MARKS)
+    if run is not None:
+        raise ConfigError(f"hydra.sweep.dir={sweep_dir}: {'inside ' if run != target else ''}the folder of a "
+                          f"single run ({run}); a sweep never writes into a run (choose another hydra.sweep.dir)")
+    outer = _holding(target.parent, SWEEP_MARKS)
+    if outer is not None:
+        raise ConfigError(f"hydra.sweep.dir={sweep_dir}: inside the sweep folder {outer}; "
+                          "choose a folder of its own")
+
+
+def check_output_folders(cfg, multirun: bool) -> None:
+    """Check where the composed ``cfg`` (with its ``hydra`` node) would write."""
+    if multirun:
+        check_sweep_folder(Path(OmegaConf.select(cfg, "hydra.sweep.dir")))
+        return
+    from experiments.jobs import plan
+
+    from simulation.config import params_from_cfg
+
+    check_run_folder(cfg, Path(OmegaConf.select(cfg, "hydra.run.dir")), plan(params_from_cfg(cfg)))
