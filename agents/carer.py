@@ -7,8 +7,12 @@ Satisfaction moves each week toward a target set by the real fee level, the
 household's load, the support it gets from the scheme and its paid breaks;
 leaving is a hazard that rises with age and dissatisfaction.
 
-The model moves carers between stages (it keeps the per-stage registries);
-the carer's verbs decide *whether*, the model records *that*.
+The household's verbs change its own state and the model's registry
+(:class:`simulation.registry.Registry`): ``enquire`` (a new household),
+``start_assessment``, ``approve``, ``take``/``let_go`` (a person placed or
+gone), ``leave``. Its questions (``drops_out``, ``decide_to_apply``,
+``agree_to_match``, ``live_week``) draw from the model's generators; the
+processes in :mod:`simulation.processes` call both in the step order.
 """
 
 import math
@@ -16,6 +20,7 @@ import math
 import mesa
 
 from simulation.params import BANDS, NEEDS
+from simulation.stages import CarerStage, ReferralStage
 from simulation.units import WEEKS_PER_YEAR
 
 
@@ -56,6 +61,71 @@ class Carer(mesa.Agent):
         self.worker = None  # allocated scheme worker (SchemeStaff) once approved
         self.stage_week = model.week
 
+    # -- verbs: changes of stage ---------------------------------------------
+    @classmethod
+    def enquire(cls, model, source: str, weeks_needed: int, stage=CarerStage.ENQUIRY) -> "Carer":
+        """A new household (make-up drawn for ``source``) joins the pipeline at ``stage``."""
+        carer = cls(model, stage=stage, work_weeks_needed=weeks_needed, **draw_carer(model, source, model.p.carers))
+        model.registry.carers[stage][carer.unique_id] = carer
+        if stage == CarerStage.ENQUIRY:
+            model.registry.record(model.week, "enquiry", "enquiries", carer=carer.unique_id, detail=source)
+        return carer
+
+    def move_to(self, stage) -> None:
+        """Into ``stage``'s registry; this week's hours were for the old stage."""
+        carers = self.model.registry.carers
+        del carers[self.stage][self.unique_id]
+        self.stage = stage
+        self.served = False
+        self.stage_week = self.model.week
+        carers[stage][self.unique_id] = self
+
+    def start_assessment(self, weeks_needed: int | None = None, detail: str | None = None) -> None:
+        """The household applies: assessment starts (``weeks_needed``: a fresh count of served weeks)."""
+        self.move_to(CarerStage.ASSESSMENT)
+        if weeks_needed is not None:
+            self.work_weeks, self.work_weeks_needed = 0, weeks_needed
+        self.model.registry.record(
+            self.model.week, "assessment_start", carer=self.unique_id, detail=detail or self.source
+        )
+
+    def approve(self) -> None:
+        """Assessment complete: an approved household with a scheme worker and places open."""
+        model = self.model
+        self.move_to(CarerStage.APPROVED)
+        self.allocate_worker()
+        model.registry.opened.append(self)
+        model.registry.record(model.week, "carer_approved", "carers_approved", carer=self.unique_id,
+                              detail=self.source)
+        model.iv.on_approval(self)
+
+    def allocate_worker(self) -> None:
+        """To the scheme worker with the fewest households (if there is one)."""
+        workers = self.model.staff.scheme_workers
+        if workers:
+            min(workers, key=lambda s: (len(s.caseload), s.unique_id)).take_on(self)
+
+    def leave(self, reason: str) -> None:
+        """The household leaves: people placed are re-matched, matches in hand go back to waiting."""
+        model = self.model
+        household = self.stage in CarerStage.HOUSEHOLDS
+        for ref in list(self.placed):
+            ref.rematch()
+        if self.reserved:
+            referrals = model.registry.referrals
+            for stage in (ReferralStage.MATCHING, ReferralStage.INTRODUCTIONS):
+                for ref in list(referrals[stage].values()):
+                    if ref.carer is self:
+                        self.reserved -= 1
+                        ref.decline("carer_left")
+        del model.registry.carers[self.stage][self.unique_id]
+        self.stage = CarerStage.LEFT
+        if self.worker is not None:
+            self.worker.hand_over(self)
+        flow = "carer_exits" if household else "pipeline_dropouts"
+        model.registry.record(model.week, "carer_exit", flow, carer=self.unique_id, detail=reason)
+        self.remove()
+
     # -- state ------------------------------------------------------------
     @property
     def free_places(self) -> int:
@@ -64,8 +134,8 @@ class Carer(mesa.Agent):
     def can_support(self, referral) -> bool:
         """Household make-up fits the person (ignores free places).
 
-        The model's matching applies the same rule inline, for speed
-        (``SharedLivesModel._candidates``); tests hold the two together.
+        Matching applies the same rule inline, for speed
+        (:func:`simulation.processes.matching.candidates`); tests hold the two together.
         """
         return (
             referral.arrangement in self.offers
@@ -73,15 +143,22 @@ class Carer(mesa.Agent):
             and referral.complexity <= self.max_complexity
         )
 
-    def take_in(self, referral) -> None:
+    def take(self, referral) -> None:
+        """A person placed with the household; an approved household becomes active."""
         self.placed.append(referral)
         if referral.arrangement == "live_in":
             self.live_in_count += 1
+        if self.stage == CarerStage.APPROVED:
+            self.move_to(CarerStage.ACTIVE)
 
     def let_go(self, referral) -> None:
+        """A person's arrangement with the household ended; with nobody left it is approved again."""
         self.placed.remove(referral)
         if referral.arrangement == "live_in":
             self.live_in_count -= 1
+        if not self.placed and self.stage == CarerStage.ACTIVE:
+            self.move_to(CarerStage.APPROVED)
+        self.model.registry.opened.append(self)
 
     # -- pipeline ---------------------------------------------------------
     def progress_pipeline(self) -> bool:

@@ -6,7 +6,16 @@ both sides must then agree) -> arranged -> ended (planned, breakdown, death,
 or back to referred when the carer leaves, to be matched again); or withdrawn (routed elsewhere) when the wait exceeds the
 person's tolerance. A declined match sends the person back to referred, and
 that carer is not proposed again.
+
+The person's verbs change its own state, its carer's and the model's registry
+(:class:`simulation.registry.Registry`): ``refer`` (a new referral),
+``propose_to`` (a carer for matching), ``introduce``, ``place``,
+``decline`` (back to waiting), ``withdraw``, ``release`` (an arrangement
+ends), ``end``, ``rematch`` (the carer left). The processes in
+:mod:`simulation.processes` call them in the step order.
 """
+
+import heapq
 
 import math
 
@@ -55,7 +64,142 @@ class Referral(mesa.Agent):
         self.end_rate = 0.0  # yearly planned-end + death hazard, set when arranged
         self._death = 0.0
 
-    # -- waiting ------------------------------------------------------------
+    # -- verbs -----------------------------------------------------------------
+    @classmethod
+    def refer(cls, model, person: dict, team: str, worker, tolerance_weeks: int) -> "Referral":
+        """A social worker of ``team`` refers ``person``; they wait up to ``tolerance_weeks``."""
+        ref = cls(model, **person, team=team, referrer=worker, tolerance_weeks=tolerance_weeks)
+        reg = model.registry
+        reg.referrals[ReferralStage.REFERRED][ref.unique_id] = ref
+        reg.referred_total += 1
+        reg.record(model.week, "referral", "referrals", referral=ref.unique_id, social_worker=worker.unique_id,
+                   team=team, detail=ref.arrangement)
+        return ref
+
+    @classmethod
+    def placed_at_start(cls, model, person: dict, carer) -> "Referral":
+        """Someone already living with (or visiting) ``carer`` when the run starts, settled in."""
+        ref = cls(model, **person, team="", referrer=None, tolerance_weeks=0, stage=ReferralStage.ARRANGED)
+        model.registry.initial_people += 1
+        model.registry.referrals[ReferralStage.ARRANGED][ref.unique_id] = ref
+        ref._arrange(carer, "initial")
+        ref.arranged_week = model.week - model.p.workload.new_arrangement_weeks
+        return ref
+
+    def move_to(self, stage) -> None:
+        """Into ``stage``'s registry; this week's hours were for the old stage."""
+        referrals = self.model.registry.referrals
+        del referrals[self.stage][self.unique_id]
+        self.stage = stage
+        self.served = False
+        referrals[stage][self.unique_id] = self
+
+    def propose_to(self, carer) -> None:
+        """Matching starts with ``carer``, who holds a place for this person meanwhile."""
+        carer.reserved += 1
+        self.carer = carer
+        self.work_weeks = 0
+        self.move_to(ReferralStage.MATCHING)
+        self.model.registry.record(self.model.week, "matching_start", referral=self.unique_id, carer=carer.unique_id)
+
+    def introduce(self) -> None:
+        """Matching done: introductions (visits) start."""
+        self.work_weeks = 0
+        self.move_to(ReferralStage.INTRODUCTIONS)
+        self.model.registry.record(
+            self.model.week, "introductions_start", referral=self.unique_id, carer=self.carer.unique_id
+        )
+
+    def place(self) -> None:
+        """Both sides agreed after introductions: the arrangement starts; the referrer learns."""
+        model = self.model
+        self.move_to(ReferralStage.ARRANGED)
+        self._arrange(self.carer, self.arrangement, flow="placements")
+        model.observe_wait(model.week - self.referred_week)
+        if self.referrer is not None and self.referrer.in_post:
+            self.referrer.learn_placed(model.p.social_work, model.iv.champion_rules()[0])
+
+    def _arrange(self, carer, detail: str, flow: str | None = None) -> None:
+        model, reg = self.model, self.model.registry
+        self.carer = carer
+        self.arranged_week = model.week
+        self.set_end_rate(model.p.referrals)
+        self.arrangement_no += 1
+        scheduled = self.schedule_end(model.rng, model.week)
+        if scheduled is not None:
+            heapq.heappush(reg.scheduled_ends, (scheduled[0], self.unique_id, self.arrangement_no, scheduled[1]))
+        carer.take(self)
+        reg.people_by_kind[self.arrangement] += 1
+        reg.people_by_need[self.need] += 1
+        reg.record(model.week, "placement", flow, referral=self.unique_id, carer=carer.unique_id, detail=detail)
+
+    def decline(self, detail: str) -> None:
+        """The match fell through (declined, or the carer left): back to waiting, that carer excluded."""
+        carer = self.carer
+        self.excluded.add(carer.unique_id)
+        self.carer = None
+        self.work_weeks = 0
+        self.scan_version = -1
+        self.move_to(ReferralStage.REFERRED)
+        reg = self.model.registry
+        reg.opened.append(carer)
+        reg.record(self.model.week, "match_declined", referral=self.unique_id, carer=carer.unique_id, detail=detail)
+
+    def withdraw(self) -> None:
+        """Routed elsewhere after waiting past tolerance (a carer in matching gets the place back)."""
+        model, reg = self.model, self.model.registry
+        if self.carer is not None:
+            self.carer.reserved -= 1
+            reg.opened.append(self.carer)
+            self.carer = None
+        self._close(ReferralStage.WITHDRAWN)
+        reg.count("withdrawals")
+        model.observe_wait(model.week - self.referred_week)
+        reg.record(model.week, "withdrawal", referral=self.unique_id, team=self.team)
+        if self.referrer is not None and self.referrer.in_post:
+            self.referrer.learn_routed_elsewhere(model.p.social_work)
+
+    def release(self, reason: str) -> None:
+        """The arrangement ends (``reason``): the carer's place opens."""
+        carer, reg = self.carer, self.model.registry
+        carer.let_go(self)
+        reg.people_by_kind[self.arrangement] -= 1
+        reg.people_by_need[self.need] -= 1
+        reg.record(self.model.week, "arrangement_end", "arrangements_ended", referral=self.unique_id,
+                   carer=carer.unique_id, detail=reason)
+
+    def end(self, reason: str) -> None:
+        """The arrangement ends and so does the person's time with the scheme."""
+        self.release(reason)
+        self._close(ReferralStage.ENDED)
+        if reason == "breakdown":
+            self.model.registry.count("breakdowns")
+
+    def rematch(self) -> None:
+        """The carer left: the arrangement ends and the person waits to be matched again."""
+        model, reg = self.model, self.model.registry
+        carer = self.carer
+        self.release("carer_left")
+        self.excluded.add(carer.unique_id)
+        self.carer = None
+        self.work_weeks = 0
+        self.scan_version = -1
+        self.crisis = False
+        self.referred_week = model.week
+        self.withdraw_week = model.week + model.p.referrals.planned_wait_tolerance_weeks
+        self.move_to(ReferralStage.REFERRED)
+        reg.record(model.week, "referral", "rematch_referrals", referral=self.unique_id, team=self.team,
+                   detail="rematch")
+
+    def _close(self, stage) -> None:
+        reg = self.model.registry
+        del reg.referrals[self.stage][self.unique_id]
+        self.stage = stage
+        self.carer = None
+        reg.closed[stage] += 1
+        self.remove()
+
+    # -- questions ---------------------------------------------------------------
     def gives_up(self) -> bool:
         """Routed elsewhere: the wait has passed the person's tolerance."""
         return self.model.week > self.withdraw_week

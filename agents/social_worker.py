@@ -7,8 +7,8 @@ success"). The chance of referring is a logistic function of awareness, trust
 and the team's "Shared Lives considered by default" policy; in a crisis it is
 scaled down by the scheme's expected wait. After
 ``champion_after_successes`` placements the worker champions Shared Lives to
-colleagues. Leavers are replaced by newcomers with low awareness (the model
-does the replacing).
+colleagues. A leaver (``leave_post``) is replaced in the same place of the
+team by a newcomer with low awareness (:mod:`simulation.processes.social_work`).
 """
 
 import math
@@ -61,6 +61,11 @@ class SocialWorker(mesa.Agent):
         self.hear_about_shared_lives(sw.trust_learning_rate)
         if self.successes >= champion_after:
             self.champion = True
+
+    def leave_post(self) -> None:
+        """The worker leaves the council (turnover); people they referred no longer teach them."""
+        self.in_post = False
+        self.remove()
 
     def learn_routed_elsewhere(self, sw) -> None:
         self.failures += 1

@@ -17,6 +17,9 @@ Figures, all on the default config (``load_params()`` plus any --seed/--years):
 4. ratio of (3) to a bare Mesa ``shuffle_do`` loop with the same mean number of
    trivial agents over the same number of steps, timed in this process (its
    repeats alternate with those of (1), so a burst of load hits both).
+5. time per process of the week (:data:`simulation.processes.STEP`, the step
+   order as data), median over N runs, and the rest of a run (building the
+   population, the books, recording the weekly table).
 
 Targets (printed with PASS/FAIL): model time < 0.5 s, ratio <= 3x. The exit
 status is 0 unless --strict is given and a target fails.
@@ -46,6 +49,7 @@ import mesa  # noqa: E402
 from simulation.config import load_params  # noqa: E402
 from simulation.model import SharedLivesModel  # noqa: E402
 from simulation.params import ConfigError  # noqa: E402
+from simulation.processes import STEP  # noqa: E402
 
 MODEL_TIME_TARGET_S = 0.5  # model time must be below this
 RATIO_TARGET = 3.0  # cost per agent-step / bare shuffle_do cost must be at most this
@@ -112,8 +116,8 @@ class _CountingModel(SharedLivesModel):
 
 
 def count_agent_steps(params):
-    """Agents alive per executed step, stepping the model by hand after its warm-up; and the model."""
-    model = _CountingModel(params)  # runs the warm-up weeks inside __init__
+    """Agents alive per executed step (warm-up ones too), stepping the model by hand; and the model."""
+    model = _CountingModel(params)
     while model.week < model.horizon:
         model.step()
     return model.alive_per_step, model
@@ -177,36 +181,43 @@ def time_interleaved(params, n_bare, n_steps, repeats, seed):
 
 
 # ----------------------------------------------------------------------
+# 5. time per process of the step (simulation.processes.STEP)
+# ----------------------------------------------------------------------
+def time_processes(params, repeats):
+    """Median seconds per run in each process of the week, and outside them (building, books, recording)."""
+    runs = []
+    for _ in range(repeats):
+        spent = dict.fromkeys([name for name, _ in STEP], 0.0)
+
+        def timed(name, fn):
+            def run(model):
+                t0 = time.perf_counter()
+                fn(model)
+                spent[name] += time.perf_counter() - t0
+
+            return run
+
+        class Timed(SharedLivesModel):
+            processes = tuple((name, timed(name, fn)) for name, fn in STEP)
+
+        gc.collect()
+        t0 = time.perf_counter()
+        Timed(params).run()
+        total = time.perf_counter() - t0
+        runs.append({**spent, "(outside the processes)": total - sum(spent.values()), "total": total})
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+
+
+# ----------------------------------------------------------------------
 # --profile: where a run spends its time
 # ----------------------------------------------------------------------
 def profile_run(params, top=15):
-    """Print the time per phase of SharedLivesModel.step, then the top functions by cumulative time."""
+    """Print the top functions of one build + run by cumulative time."""
     prof = cProfile.Profile()
     prof.enable()
     SharedLivesModel(params).run()
     prof.disable()
     stats = pstats.Stats(prof)
-
-    code = SharedLivesModel.step.__code__
-    step_key = (code.co_filename, code.co_firstlineno, code.co_name)
-    total = stats.total_tt
-    step_cum = stats.stats[step_key][3]
-    step_own = stats.stats[step_key][2]
-    phases = []
-    for func, (_cc, _nc, _tt, _ct, callers) in stats.stats.items():
-        if step_key in callers:
-            nc, _cc2, _tt2, ct = callers[step_key]
-            phases.append((ct, nc, _label(func)))
-    phases.append((step_own, stats.stats[step_key][1], "(step's own lines)"))
-    phases.sort(reverse=True)
-
-    print("\nProfile of one build + run (cProfile adds overhead: read shares, not absolute times)")
-    print(f"  profiled total {total:.3f} s; SharedLivesModel.step {step_cum:.3f} s ({step_cum / total:.0%});")
-    print(f"  outside step (construction, run loop, Mesa wrapper) {total - step_cum:.3f} s")
-    print(f"\n  {'phase called from SharedLivesModel.step':<44} {'calls':>6} {'cum s':>8} {'% of step':>10}")
-    for ct, nc, label in phases:
-        print(f"  {label:<44} {nc:>6} {ct:>8.3f} {ct / step_cum:>10.0%}")
-
     buf = io.StringIO()
     stats.stream = buf
     stats.sort_stats("cumulative").print_stats(top)
@@ -215,22 +226,10 @@ def profile_run(params, top=15):
         text = text.replace(prefix, "")
     lines = text.splitlines()
     start = next((i for i, ln in enumerate(lines) if "ncalls" in ln), 0)
-    print(f"\n  top {top} functions by cumulative time:")
+    print(f"\nProfile of one build + run (cProfile adds overhead: read shares), top {top} by cumulative time:")
     for ln in lines[start:]:
         if ln.strip():
             print("  " + ln)
-
-
-def _label(func):
-    filename, _lineno, name = func
-    if filename == "~":
-        return name
-    path = Path(filename)
-    try:
-        path = path.relative_to(REPO)
-    except ValueError:
-        pass
-    return f"{name}  ({path.stem})"
 
 
 def _site_packages():
@@ -308,7 +307,7 @@ def parse_args(argv=None):
     ap.add_argument("--seed", type=int, default=None, help="override run.seed (default: the config's)")
     ap.add_argument("--years", type=int, default=None, help="override run.years (default: the config's)")
     ap.add_argument("--process-repeats", type=int, default=PROCESS_REPEATS, help="fresh-process runs (default 3)")
-    ap.add_argument("--profile", action="store_true", help="also print a cProfile breakdown of one run")
+    ap.add_argument("--profile", action="store_true", help="also print the top functions of one run (cProfile)")
     ap.add_argument("--datacollector", action="store_true", help="also time Mesa's DataCollector vs WeeklyRecorder")
     ap.add_argument("--json", metavar="PATH", help="write the figures to PATH as JSON (atomically)")
     ap.add_argument("--strict", action="store_true", help="exit 1 if a target fails")
@@ -400,6 +399,13 @@ def main(argv=None):
     if not deterministic:
         print("  (agent-steps came from a run that differs from the timed ones: see the warning above)")
 
+    per_process = time_processes(params, args.repeats)
+    total = per_process["total"]
+    print(f"\n  {'time per process of the week (median of ' + str(args.repeats) + ' runs)':<{w}} {'s':>9} {'share':>7}")
+    for name, secs in per_process.items():
+        if name != "total":
+            print(f"  {'  ' + name:<{w}} {secs:9.3f} {secs / total:7.0%}")
+
     figures = {
         "command": " ".join([Path(sys.executable).name, "benchmarks/bench_model.py", *(argv or sys.argv[1:])]),
         "unix_time": time.time(),
@@ -427,6 +433,7 @@ def main(argv=None):
         "bare_times_s": bare_times,
         "bare_cost_per_agent_step_us": bare_cost * 1e6,
         "ratio": ratio,
+        "seconds_per_process": per_process,
         "deterministic": deterministic,
         "targets": {
             "model_time_s": {"below": MODEL_TIME_TARGET_S, "value": model_time, "pass": model_ok},

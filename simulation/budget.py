@@ -3,8 +3,9 @@
 ``apply_budget(params)`` returns parameters in which the money is spent: posts
 become investment events (``budget_<channel>``, bought at their unit cost, so
 money short of a whole post is not spent) and the fee share becomes a real fee
-rise (lever ``fee_uplift``) of ``money / week-0 fee bill``. The model calls it
-when it is built, so a run's costs (``cost_investment``, ``cost_lever_fee_uplift``)
+rise (lever ``fee_uplift``) of ``money / week-0 fee bill``.
+:func:`simulation.run.run_simulation` calls it before the model is built (the
+model refuses an unspent budget), so a run's costs (``cost_investment``, ``cost_lever_fee_uplift``)
 say what was actually spent. The parameters returned carry the budget with
 ``gbp_per_year = 0`` (it is in their events and levers now), so applying it
 again changes nothing. With nothing to spend the parameters are returned

@@ -89,6 +89,11 @@ class Interventions:
         if week == 1 and self.on["fee_uplift"]:
             self.lever_fee_factor = 1.0 + self.p.levers.fee_uplift.fee_increase
 
+    def on_approval(self, carer) -> None:
+        """A household was approved: a word-of-mouth recruit earns its recruiter a bonus (referral_incentives)."""
+        if carer.source == "word_of_mouth" and self.lever("referral_incentives"):
+            self.incentive_bonuses += 1
+
     def on_fee_uplift(self) -> None:
         """Called at each annual fee uplift: the lever's extra uplift."""
         if self.active and self.on["fee_uplift"]:
@@ -243,7 +248,7 @@ class Interventions:
         lv = self.p.levers
         out = {n: getattr(lv, n).annual_cost_gbp / WEEKS_PER_YEAR for n in LEVER_NAMES if self.on[n]}
         if self.on["carer_support"]:
-            out["carer_support"] += model.households() * lv.carer_support.cost_per_household_per_year_gbp / WEEKS_PER_YEAR
+            out["carer_support"] += model.registry.households() * lv.carer_support.cost_per_household_per_year_gbp / WEEKS_PER_YEAR
         if self.on["referral_incentives"]:
             out["referral_incentives"] += self.incentive_bonuses * lv.referral_incentives.bonus_gbp
         return out
@@ -251,7 +256,9 @@ class Interventions:
     def extra_fees(self, model) -> float:
         """The part of this week's carer fees due to the fee_uplift lever, GBP."""
         factor = self.lever_fee_factor
-        return model.carer_fees_this_week() * (1.0 - 1.0 / factor) if factor != 1.0 else 0.0
+        from simulation.processes.economy import carer_fees
+
+        return carer_fees(model) * (1.0 - 1.0 / factor) if factor != 1.0 else 0.0
 
     def lever_costs(self, model) -> dict:
         """This week's cost attributed to each enabled lever, GBP (incl. its posts and extra fees)."""

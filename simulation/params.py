@@ -955,7 +955,7 @@ class ExperimentParams(_Sealed):
     sample: SampleParams = MISSING
 
     def check(self, v: _V):
-        from simulation.summary import OUTCOME_DIRECTIONS  # outcome names (summary.py needs no params)
+        from simulation.outputs import OUTCOME_DIRECTIONS  # outcome names (outputs.py needs no params)
 
         v.range("replicates", 1, 100_000, integer=True)
         if self.objective not in OUTCOME_DIRECTIONS:

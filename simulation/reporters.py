@@ -8,7 +8,7 @@ appends one tuple per recorded week; Mesa's DataCollector would deep-copy
 every value, which about doubles the cost of a collect (measured in
 benchmarks/README.md), so this thin recorder is used instead.
 
-``OUTCOME_DIRECTIONS`` in :mod:`simulation.summary` says whether more is better.
+Flow columns and the summary's outcomes are declared in :mod:`simulation.outputs`.
 """
 
 import math
@@ -17,9 +17,11 @@ from operator import attrgetter
 
 import pandas as pd
 
+from simulation.outputs import FLOW_COLUMNS
 from simulation.params import ARRANGEMENTS, LEVER_NAMES, NEEDS
+from simulation.processes import economy
+from simulation.processes.staff_time import ACTIVITIES
 from simulation.stages import CarerStage, ReferralStage, Role
-from simulation.time_budget import ACTIVITIES
 from simulation.units import WEEKS_PER_YEAR
 
 
@@ -32,11 +34,11 @@ def year(m):
 
 
 def people_supported(m):
-    return len(m.referrals[ReferralStage.ARRANGED])
+    return len(m.registry.referrals[ReferralStage.ARRANGED])
 
 
 def households(m):
-    return len(m.carers[CarerStage.APPROVED]) + len(m.carers[CarerStage.ACTIVE])
+    return m.registry.households()
 
 
 def households_per_worker(m):
@@ -45,26 +47,26 @@ def households_per_worker(m):
 
 
 def referred_cumulative(m):
-    return m.referred_total
+    return m.registry.referred_total
 
 
 def initial_people(m):
-    return m.initial_people
+    return m.registry.initial_people
 
 
 def ended_cumulative(m):
-    return m.closed[ReferralStage.ENDED]
+    return m.registry.closed[ReferralStage.ENDED]
 
 
 def withdrawn_cumulative(m):
-    return m.closed[ReferralStage.WITHDRAWN]
+    return m.registry.closed[ReferralStage.WITHDRAWN]
 
 
 def mean_wait_weeks(m):
     """Mean weeks since referral of people not yet placed (NaN if nobody waits)."""
     total, n = 0, 0
     for stage in (ReferralStage.REFERRED, ReferralStage.MATCHING, ReferralStage.INTRODUCTIONS):
-        for ref in m.referrals[stage].values():
+        for ref in m.registry.referrals[stage].values():
             total += m.week - ref.referred_week
             n += 1
     return total / n if n else math.nan
@@ -82,41 +84,19 @@ def monitoring_coverage(m):
     return m.hours.coverage
 
 
-def _sw_stats(m) -> dict:
-    """Social-worker sums for this week, computed once per collect and reused."""
-    cache = m.__dict__.get("_sw_stats_cache")
-    if cache is not None and cache[0] == m.week:
-        return cache[1]
-    stats = {"n": 0, "awareness": 0.0, "trust": 0.0, "champions": 0, "teams": {}}
-    for team, workers in m.teams.items():
+def social_work_stats(m) -> tuple:
+    """Social workers, mean awareness, mean trust, champions, then mean awareness by team."""
+    n, awareness, trust, champions, by_team = 0, 0.0, 0.0, 0, []
+    for workers in m.teams.values():
         a = 0.0
         for w in workers:
             a += w.awareness
-            stats["trust"] += w.trust
-            stats["champions"] += w.champion
-        stats["teams"][team] = a / len(workers)
-        stats["awareness"] += a
-        stats["n"] += len(workers)
-    m._sw_stats_cache = (m.week, stats)
-    return stats
-
-
-def social_workers(m):
-    return _sw_stats(m)["n"]
-
-
-def sw_mean_awareness(m):
-    s = _sw_stats(m)
-    return s["awareness"] / s["n"]
-
-
-def sw_mean_trust(m):
-    s = _sw_stats(m)
-    return s["trust"] / s["n"]
-
-
-def sw_champions(m):
-    return _sw_stats(m)["champions"]
+            trust += w.trust
+            champions += w.champion
+        by_team.append(a / len(workers))
+        awareness += a
+        n += len(workers)
+    return (n, awareness / n, trust / n, champions, *by_team)
 
 
 def carer_mean_satisfaction(m):
@@ -125,17 +105,17 @@ def carer_mean_satisfaction(m):
 
 
 def real_fee_index(m):
-    return m.real_fee_index
+    return m.economy.real_fee_index
 
 
 def cost_staff(m):
     """Staff cost this week, GBP at week-0 prices."""
-    return m.staff_cost_per_week()
+    return economy.staff_cost(m)
 
 
 def cost_carer_fees(m):
     """Carer care-and-support fees this week, GBP at week-0 prices."""
-    return m.carer_fees_this_week()
+    return economy.carer_fees(m)
 
 
 def cost_levers_other(m):
@@ -148,72 +128,43 @@ def cost_extra_fees(m):
     return m.iv.extra_fees(m)
 
 
-def _lever_costs(m) -> dict:
-    cache = m.__dict__.get("_lever_cost_cache")
-    if cache is not None and cache[0] == m.week:
-        return cache[1]
-    costs = m.iv.lever_costs(m)
-    m._lever_cost_cache = (m.week, costs)
-    return costs
-
-
 def cost_investment(m):
     """Posts bought by investment events this week, GBP (part of cost_staff)."""
-    return m.staff_cost_per_week("investment:")
+    return economy.staff_cost(m, "investment:")
 
 
 def cost_council(m):
     """Posts funded by the commissioner's investments this week, GBP (part of cost_staff)."""
-    return m.staff_cost_per_week("council")
-
-
+    return economy.staff_cost(m, "council")
 
 
 def savings_gross(m):
     """Savings against the alternative setting this week, GBP."""
-    s = m.p.economics.savings_per_person_year
-    return sum(m.people_by_kind[k] * s.get(k) for k in ARRANGEMENTS) / WEEKS_PER_YEAR
-
-
-FLOW_COLUMNS = {
-    "new_enquiries": "enquiries",
-    "new_approvals": "carers_approved",
-    "carer_exits": "carer_exits",
-    "pipeline_dropouts": "pipeline_dropouts",
-    "support_decisions": "support_decisions",
-    "referrals_received": "referrals",
-    "referrals_placed": "placements",
-    "referrals_withdrawn": "withdrawals",
-    "arrangements_ended": "arrangements_ended",
-    "rematch_referrals": "rematch_referrals",
-    "council_investments": "council_investments",
-    "breakdowns": "breakdowns",
-    "social_worker_turnover": "social_worker_turnover",
-}
+    return economy.gross_savings(m)
 
 
 # -- groups: one named reporter for a family of columns (one call per week) --
 def people_by_kind(m):
-    return list(map(m.people_by_kind.__getitem__, ARRANGEMENTS))
+    return list(map(m.registry.people_by_kind.__getitem__, ARRANGEMENTS))
 
 
 def people_by_need(m):
-    return list(map(m.people_by_need.__getitem__, NEEDS))
+    return list(map(m.registry.people_by_need.__getitem__, NEEDS))
 
 
 def carers_by_stage(m):
-    return list(map(len, map(m.carers.__getitem__, CarerStage.ALIVE)))
+    return list(map(len, map(m.registry.carers.__getitem__, CarerStage.ALIVE)))
 
 
 WAITING_STAGES = tuple(s for s in ReferralStage.OPEN if s != ReferralStage.ARRANGED)
 
 
 def referrals_by_stage(m):
-    return list(map(len, map(m.referrals.__getitem__, WAITING_STAGES)))
+    return list(map(len, map(m.registry.referrals.__getitem__, WAITING_STAGES)))
 
 
 def flows(m):
-    return list(map(m.flows.__getitem__, _FLOW_KEYS))
+    return list(map(m.registry.flows.__getitem__, _FLOW_KEYS))
 
 
 _HOURS = attrgetter(*ACTIVITIES)
@@ -223,16 +174,12 @@ def hours_by_activity(m):
     return _HOURS(m.hours)
 
 
-def awareness_by_team(m):
-    return tuple(_sw_stats(m)["teams"].values())
-
-
 _NO_LEVER_COSTS = (0.0,) * len(LEVER_NAMES)
 
 
 def cost_by_lever(m):
     """Cost attributed to each lever this week (running cost, posts, extra fees), GBP."""
-    costs = _lever_costs(m)
+    costs = m.iv.lever_costs(m)
     return list(map(costs.get, LEVER_NAMES, _NO_LEVER_COSTS)) if costs else _NO_LEVER_COSTS
 
 
@@ -281,11 +228,11 @@ def build_reporter_groups(model) -> list:
         one("hours_available", hours_available),
         (tuple(f"hours_{a}" for a in ACTIVITIES), hours_by_activity),
         one("monitoring_coverage", monitoring_coverage),
-        one("social_workers", social_workers),
-        one("sw_mean_awareness", sw_mean_awareness),
-        one("sw_mean_trust", sw_mean_trust),
-        one("sw_champions", sw_champions),
-        (tuple(f"awareness_{t}" for t in model.teams), awareness_by_team),
+        (
+            ("social_workers", "sw_mean_awareness", "sw_mean_trust", "sw_champions",
+             *(f"awareness_{t}" for t in model.teams)),
+            social_work_stats,
+        ),
         one("carer_mean_satisfaction", carer_mean_satisfaction),
         one("real_fee_index", real_fee_index),
         one("cost_staff", cost_staff),
@@ -333,7 +280,6 @@ class WeeklyRecorder:
         self.reporters = build_reporters(model)  # column -> reporter, same order as columns
         self._functions = [fn for _, fn in groups]
         self._widths = [len(names) if len(names) > 1 else 0 for names, _ in groups]  # 0: one value
-        self._savings_slot = next(i for i, (names, _) in enumerate(groups) if names == ("savings_gross",))
         self._weeks = []
 
     def collect(self):
@@ -357,14 +303,6 @@ class WeeklyRecorder:
     def last_row(self) -> dict:
         """The latest recorded week, column -> value."""
         return dict(zip(self.columns, self._expand(self._weeks[-1])))
-
-    def savings_last_year(self) -> float:
-        """Gross savings over the last 52 recorded weeks (scaled up if fewer), GBP/year."""
-        i = self._savings_slot
-        weeks = self._weeks[-52:]
-        if not weeks:
-            return float("nan")
-        return sum(w[i] for w in weeks) * 52.0 / len(weeks)
 
     def to_frame(self) -> pd.DataFrame:
         data = {}

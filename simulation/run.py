@@ -22,7 +22,8 @@ import pandas as pd
 from simulation.model import SharedLivesModel
 from simulation.params import SlsimConfig
 from simulation.runfolder import FAILED_FILE, RUN_FILES, SIZED_FILES, SUMMARY_FILE, new_partial
-from simulation.summary import OUTCOME_DIRECTIONS, lever_costs, shock_outcomes, summarise
+from simulation.budget import apply_budget
+from simulation.outputs import OUTCOME_DIRECTIONS, lever_costs, shock_outcomes, summarise
 
 PACKAGES = ("slsim", "mesa", "hydra-core", "omegaconf", "numpy", "scipy", "pandas", "pyarrow", "seaborn")
 
@@ -32,14 +33,14 @@ class RunResult:
     params: SlsimConfig  # the parameters as run (a budget spent as posts and fees)
     timeseries: pd.DataFrame
     events: pd.DataFrame
-    summary: dict  # outcome name -> number (see simulation.summary.OUTCOME_DIRECTIONS)
+    summary: dict  # outcome name -> number (see simulation.outputs.OUTCOMES)
     lever_costs: dict  # lever -> GBP over the recorded weeks
     shocks: dict  # event name -> depth, trough and recovery
 
 
 def run_simulation(params: SlsimConfig) -> RunResult:
-    """Build the model, run it to the horizon and summarise it."""
-    model = SharedLivesModel(params).run()
+    """Spend the budget, build the model, run it (warm-up, then to the horizon) and summarise it."""
+    model = SharedLivesModel(apply_budget(params)).run()
     ts = model.recorder.to_frame()
     events = model.events.to_frame()
     return RunResult(

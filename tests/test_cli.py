@@ -14,7 +14,7 @@ import yaml
 
 from helpers import params, refused, slsim
 from simulation.run import RUN_FILES, run_simulation, versions
-from simulation.summary import OUTCOME_DIRECTIONS
+from simulation.outputs import OUTCOME_DIRECTIONS
 
 TIMEOUT = 120
 

@@ -5,7 +5,7 @@ warm-up weeks included, and checks each weekly row as it is recorded. After
 the run, weeks of care in the summary are reconstructed independently from the
 event table, and the weekly flow columns are matched against event counts.
 
-Step order (simulation/model.py): ... matching (placements) -> withdrawals ->
+Step order (simulation/processes/__init__.py): ... matching (placements) -> withdrawals ->
 arrangements end -> carers (a household that leaves ends its arrangements; the
 people go back to waiting and may be placed again) -> ... -> collect. So the
 count at the end of week w holds every arrangement placed in a week <= w and
@@ -23,8 +23,9 @@ from hypothesis import strategies as st
 
 from simulation.model import SharedLivesModel
 from simulation.stages import CarerStage, ReferralStage, Role
-from simulation.summary import summarise
-from simulation.time_budget import ACTIVITIES
+from simulation.outputs import summarise
+from simulation.processes.matching import candidates
+from simulation.processes.staff_time import ACTIVITIES
 from helpers import evolve, params
 
 OPEN_WAITING = (ReferralStage.MATCHING, ReferralStage.INTRODUCTIONS)
@@ -53,11 +54,11 @@ def check_state(m):
 
     # carers: registries agree with .stage; capacity respected; active <=> someone placed
     households = {}
-    for stage, registry in m.carers.items():
+    for stage, registry in m.registry.carers.items():
         for uid, carer in registry.items():
             assert carer.unique_id == uid, where
             assert carer.stage == stage, f"{where}: carer {uid} in {stage} registry has stage {carer.stage}"
-            assert uid not in households and all(uid not in r for s, r in m.carers.items() if s != stage), where
+            assert uid not in households and all(uid not in r for s, r in m.registry.carers.items() if s != stage), where
             assert carer.reserved >= 0, f"{where}: carer {uid} reserved={carer.reserved}"
             assert len(carer.placed) + carer.reserved <= carer.capacity, (
                 f"{where}: carer {uid} over capacity: placed {len(carer.placed)} + reserved "
@@ -74,8 +75,8 @@ def check_state(m):
 
     # referrals: registries agree with .stage; carers they point to are live households
     reserved_for = Counter()
-    arranged = m.referrals[ReferralStage.ARRANGED]
-    for stage, registry in m.referrals.items():
+    arranged = m.registry.referrals[ReferralStage.ARRANGED]
+    for stage, registry in m.registry.referrals.items():
         for uid, ref in registry.items():
             assert ref.stage == stage, f"{where}: referral {uid} in {stage} registry has stage {ref.stage}"
             if stage == ReferralStage.REFERRED:
@@ -100,27 +101,27 @@ def check_state(m):
     assert sum(len(c.placed) for c in households.values()) == len(arranged), where
 
     # matching's inline compatibility rule agrees with Carer.can_support
-    for uid, ref in m.referrals[ReferralStage.REFERRED].items():
+    for uid, ref in m.registry.referrals[ReferralStage.REFERRED].items():
         expected = [
             c.unique_id
             for c in households.values()
             if c.free_places > 0 and c.can_support(ref) and c.unique_id not in ref.excluded
         ]
-        got = [c.unique_id for c in m._candidates(ref)]
+        got = [c.unique_id for c in candidates(m, ref)]
         assert sorted(got) == sorted(expected), f"{where}: candidates for referral {uid} differ from can_support"
 
     # every person counted exactly once
-    open_total = sum(len(r) for r in m.referrals.values())
-    closed = m.closed[ReferralStage.ENDED] + m.closed[ReferralStage.WITHDRAWN]
-    assert m.initial_people + m.referred_total == open_total + closed, (
-        f"{where}: initial {m.initial_people} + referred {m.referred_total} != open {open_total} + closed {closed}"
+    open_total = sum(len(r) for r in m.registry.referrals.values())
+    closed = m.registry.closed[ReferralStage.ENDED] + m.registry.closed[ReferralStage.WITHDRAWN]
+    assert m.registry.initial_people + m.registry.referred_total == open_total + closed, (
+        f"{where}: initial {m.registry.initial_people} + referred {m.registry.referred_total} != open {open_total} + closed {closed}"
     )
-    ids = [uid for r in m.referrals.values() for uid in r]
+    ids = [uid for r in m.registry.referrals.values() for uid in r]
     assert len(ids) == len(set(ids)), f"{where}: a referral is in two stages"
 
     # counters kept up to date as events happen match a recount
-    assert m.people_by_kind == {**dict.fromkeys(m.people_by_kind, 0), **Counter(r.arrangement for r in arranged.values())}, where
-    assert m.people_by_need == {**dict.fromkeys(m.people_by_need, 0), **Counter(r.need for r in arranged.values())}, where
+    assert m.registry.people_by_kind == {**dict.fromkeys(m.registry.people_by_kind, 0), **Counter(r.arrangement for r in arranged.values())}, where
+    assert m.registry.people_by_need == {**dict.fromkeys(m.registry.people_by_need, 0), **Counter(r.need for r in arranged.values())}, where
 
     # bounded quantities stay in their range; teams keep their size (leavers are replaced)
     for carer in households.values():
@@ -292,7 +293,7 @@ def model_params(draw):
 def test_invariants_hold_every_week(changes):
     note(repr(changes))
     p = evolve(params(), changes)
-    model = CheckedModel(p)  # warm-up steps are checked inside
+    model = CheckedModel(p).warm_up()  # warm-up steps are checked as they run
     check_state(model)
     check_row(model, last_row(model))
     assert model.week == 0 and len(model.recorder.rows) == 1
@@ -332,7 +333,7 @@ def test_weeks_of_care_reconstruction_counts_weeks_t_to_e_minus_1():
 def test_invariants_hold_in_the_default_scheme(seed):
     """The shipped configuration (full warm-up), three years, any seed."""
     p = evolve(params(), {"run.seed": seed, "run.years": 3})
-    model = CheckedModel(p)
+    model = CheckedModel(p).warm_up()
     check_state(model)
     check_row(model, last_row(model))
     model.run()

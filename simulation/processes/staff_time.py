@@ -1,4 +1,4 @@
-"""How the scheme team spends its week.
+"""2. Staff time: how the scheme team spends its week.
 
 The team pools its frontline hours and spends them by priority:
 
@@ -19,6 +19,7 @@ which is the LGA's "20 households or fewer" effect, emerging.
 from dataclasses import dataclass
 
 from simulation.stages import CarerStage, ReferralStage
+from simulation.units import WEEKS_PER_YEAR
 
 ACTIVITIES = ("monitoring", "matching", "assessment", "outreach", "recruitment")
 
@@ -50,8 +51,8 @@ def leadership_efficiency(scheme, quality: float) -> float:
 
 def monitoring_demand(model) -> float:
     w = model.p.workload
-    households = len(model.carers[CarerStage.APPROVED]) + len(model.carers[CarerStage.ACTIVE])
-    arranged = model.referrals[ReferralStage.ARRANGED]
+    households = model.registry.households()
+    arranged = model.registry.referrals[ReferralStage.ARRANGED]
     since = model.week - w.new_arrangement_weeks
     new = sum(1 for r in arranged.values() if r.arranged_week > since)
     per_arr = w.monitoring_hours_per_arrangement_week
@@ -74,6 +75,11 @@ def _serve(tasks, hours_each: float, pool: float):
     return used
 
 
+def week(model) -> None:
+    """This week's hours (``model.hours``), spent by priority; served tasks marked."""
+    model.hours = allocate_staff_time(model)
+
+
 def allocate_staff_time(model) -> WeekHours:
     """Spend this week's staff hours by priority; mark served tasks."""
     p = model.p
@@ -92,13 +98,13 @@ def allocate_staff_time(model) -> WeekHours:
     hours.monitoring = min(pool, hours.monitoring_demand)
     pool -= hours.monitoring
 
-    r = model.referrals
+    r = model.registry.referrals
     used = _serve(r[ReferralStage.MATCHING].values(), w.matching_hours_per_week, pool)
     used += _serve(r[ReferralStage.INTRODUCTIONS].values(), w.introduction_hours_per_week, pool - used)
     hours.matching = used
     pool -= used
 
-    c = model.carers
+    c = model.registry.carers
     used = _serve(c[CarerStage.ENQUIRY].values(), w.enquiry_hours_per_week, pool)
     used += _serve(c[CarerStage.ASSESSMENT].values(), w.assessment_hours_per_week, pool - used)
     hours.assessment = used
@@ -109,7 +115,7 @@ def allocate_staff_time(model) -> WeekHours:
     meetings = []
     if iv.lever("team_meetings"):
         tm = p.levers.team_meetings
-        per_week = tm.meetings_per_year / 52.0  # due when the running count of meetings ticks over
+        per_week = tm.meetings_per_year / WEEKS_PER_YEAR  # due when the running count of meetings ticks over
         if int(model.week * per_week) > int((model.week - 1) * per_week):
             for team in iv.meeting_teams:
                 if pool >= tm.hours_per_meeting:

@@ -1,0 +1,71 @@
+"""5. Matching: waiting people are matched to compatible carers with a free place; served
+matching and introductions progress; after introductions both sides decide.
+
+Crisis referrals are searched first, then planned ones, oldest first within
+each. Places open only through logged events (the registry's ``opened``
+log), so a person who found no match before is only checked against the
+carers logged since their last search (the same result, cheaper).
+"""
+
+from itertools import chain
+
+from simulation.stages import CarerStage, ReferralStage
+
+
+def candidates(model, ref, pool=None) -> list:
+    """Approved households in ``pool`` (default: all) with a free place whose make-up fits ``ref``.
+
+    The rule of :meth:`agents.carer.Carer.can_support` plus a free place, inline for speed."""
+    if pool is None:
+        carers = model.registry.carers
+        pool = chain(carers[CarerStage.ACTIVE].values(), carers[CarerStage.APPROVED].values())
+    excluded = ref.excluded
+    kind, need, complexity = ref.arrangement, ref.need, ref.complexity
+    return [
+        carer
+        for carer in pool
+        if carer.capacity - len(carer.placed) - carer.reserved > 0
+        and kind in carer.offers
+        and need in carer.skills
+        and complexity <= carer.max_complexity
+        and carer.unique_id not in excluded
+    ]
+
+
+def _priority(ref):
+    return (not ref.crisis, ref.unique_id)
+
+
+def week(model) -> None:
+    rp, cp, iv = model.p.referrals, model.p.carers, model.iv
+    referrals = model.registry.referrals
+    opened = model.registry.opened
+    now = len(opened)
+    households = CarerStage.HOUSEHOLDS
+    for ref in sorted(referrals[ReferralStage.REFERRED].values(), key=_priority):
+        since = ref.scan_version
+        if since == now:
+            continue  # no place has opened since this person was last searched for
+        if since < 0 or ref.linked_carer is not None:
+            fits = candidates(model, ref)
+        else:
+            fresh = dict.fromkeys(c for c in opened[since:] if c.stage in households)
+            fits = candidates(model, ref, fresh)
+        ref.scan_version = now
+        carer = ref.choose_carer(fits)
+        if carer is not None:
+            ref.propose_to(carer)
+
+    for ref in list(referrals[ReferralStage.MATCHING].values()):
+        if ref.progress(iv.matching_weeks()):
+            ref.introduce()
+
+    for ref in list(referrals[ReferralStage.INTRODUCTIONS].values()):
+        if not ref.progress(int(rp.introduction_weeks.get(ref.arrangement))):
+            continue
+        carer = ref.carer
+        carer.reserved -= 1
+        if ref.agree_to_match(iv.agreement(rp.person_agrees)) and carer.agree_to_match(iv.agreement(cp.carer_agrees)):
+            ref.place()
+        else:
+            ref.decline("declined")

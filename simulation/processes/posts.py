@@ -1,0 +1,46 @@
+"""Posts follow the money: create or remove staff so each funder has the posts it pays for.
+
+Funders are ``core`` (scheme.*), ``lever:<name>``, ``investment:<event>`` and
+``council`` (see :meth:`simulation.interventions.Interventions.funded_posts`).
+Posts that go are the newest of their funder and role; their households go to
+the scheme worker with the fewest (the funding cliff).
+"""
+
+from agents.scheme_staff import SchemeStaff
+from simulation.stages import CarerStage, Role
+
+
+def reconcile_posts(model) -> None:
+    s = model.p.scheme
+    hours = {
+        Role.SCHEME_WORKER: s.worker_hours_per_week,
+        Role.RECRUITMENT_OFFICER: s.recruitment_officer_hours_per_week,
+        Role.OUTREACH_OFFICER: s.worker_hours_per_week,
+    }
+    wanted = model.iv.funded_posts()
+    have = {}
+    for member in model.staff:
+        if member.role != Role.MANAGER:
+            have.setdefault((member.funder, member.role), []).append(member)
+    changed = False
+    for key in sorted(set(have) | set(wanted)):
+        funder, role = key
+        n_want, members = wanted.get(key, 0), have.get(key, [])
+        for _ in range(n_want - len(members)):
+            model.staff.append(SchemeStaff(model, role=role, hours_per_week=hours[role], funder=funder))
+            changed = True
+        for member in reversed(members[n_want:]):  # newest first
+            member.leave_post()
+            changed = True
+    if changed:
+        model.staff.changed()
+        rebalance_caseloads(model)
+
+
+def rebalance_caseloads(model) -> None:
+    """Households without a worker (after posts went) go to the worker with the fewest."""
+    carers = model.registry.carers
+    for stage in CarerStage.HOUSEHOLDS:
+        for carer in carers[stage].values():
+            if carer.worker is None:
+                carer.allocate_worker()
