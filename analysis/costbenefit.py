@@ -27,6 +27,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from simulation import outputs  # declarations only: no model imports
+
 ARRANGEMENTS = ("live_in", "short_break", "day_support")
 COLUMNS = (
     "scheme_cost_gbp", "lever_cost_gbp", "investment_cost_gbp", "carer_fees_gbp", "gross_savings_gbp",
@@ -36,14 +38,9 @@ COLUMNS = (
 
 
 def payback_week(weeks, net, cost) -> float:
-    """First week from which cumulative net benefit stays >= 0, after money was spent (NaN if none)."""
-    cum_net, cum_cost = np.cumsum(net), np.cumsum(cost)
-    if len(cum_cost) == 0 or cum_cost[-1] <= 0 or cum_net[-1] < 0:
-        return math.nan
-    negative = np.flatnonzero(cum_net < 0)
-    start = 0 if negative.size == 0 else negative[-1] + 1
-    spent = np.flatnonzero(cum_cost > 0)
-    return float(weeks[max(start, spent[0])])
+    """The model's payback rule (:func:`simulation.outputs.payback_week`), NaN where it gives None."""
+    week = outputs.payback_week(weeks, net, cost)
+    return math.nan if week is None else float(week)
 
 
 def run_cost_benefit(ts: pd.DataFrame, savings: dict) -> dict:
