@@ -222,8 +222,13 @@ def sensitivity_table(root, table: pd.DataFrame):
     ok = table[table["status"] == "ok"]
     if ok.empty:
         return None, "no complete runs"
-    cfg = OmegaConf.load(root / ok["run"].iloc[0] / "config.yaml")
-    params = params_from_cfg(OmegaConf.merge(OmegaConf.structured(SlsimConfig), cfg))
+    from simulation.params import ConfigError
+
+    try:
+        cfg = OmegaConf.load(root / ok["run"].iloc[0] / "config.yaml")
+        params = params_from_cfg(OmegaConf.merge(OmegaConf.structured(SlsimConfig), cfg))
+    except (ConfigError, ValueError) as exc:  # a config this version of slsim does not accept
+        return None, f"{ok['run'].iloc[0]}/config.yaml: {str(exc).splitlines()[0][:160]}"
     sample = params.experiment.sample
     if sample.method == "none":
         return None, "not a sensitivity sweep"

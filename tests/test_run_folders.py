@@ -294,3 +294,45 @@ def test_a_refused_single_run_leaves_its_folder_untouched(tmp_path):
     assert {name: (run / name).stat().st_mtime_ns for name in RUN_FILES} == {
         name: stamps[run / name] for name in RUN_FILES}
     assert json.loads((run / "summary.json").read_text())["outcomes"]
+
+
+# ---------------------------------------------------------------------------
+# readers treat every file as untrusted: one line naming the file, exit 2
+# ---------------------------------------------------------------------------
+def test_collect_weekly_with_a_corrupt_timeseries_is_one_line(reference, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    shutil.copytree(reference[0], sweep)
+    run = sorted(p.parent for p in sweep.rglob("summary.json"))[0]
+    data = bytearray((run / "timeseries.parquet").read_bytes())
+    data[8:200] = b"\x00" * 192  # whole-looking (size and magic intact), unreadable inside
+    (run / "timeseries.parquet").write_bytes(bytes(data))
+    assert collect_main([str(sweep), "--weekly"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "timeseries.parquet: unreadable parquet" in err[0], err
+    no_traceback("\n".join(err))
+
+
+def test_collect_when_sweep_parquet_is_a_folder_is_one_line(reference, tmp_path, capsys):
+    sweep = tmp_path / "sweep"
+    shutil.copytree(reference[0], sweep)
+    (sweep / "sweep.parquet").unlink()
+    (sweep / "sweep.parquet").mkdir()
+    assert collect_main([str(sweep)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cannot write sweep.parquet" in err[0], err
+    proc = subprocess.run([str(Path(sys.executable).parent / "slsim-report"), str(sweep)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "sweep.parquet: not a file" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("summary", ['[1, 2]', '{"outcomes": "x"}', '{"outcomes": {"a": "b"}}',
+                                     '{"outcomes": {"a": 1}, "shocks": [1]}', '{"outcomes": {"a": NaN}}'])
+def test_the_report_of_a_run_with_a_wrong_shaped_summary_is_one_line(tmp_path, summary):
+    run = tmp_path / "run"
+    assert slsim(*TINY, f"hydra.run.dir={run}", cwd=tmp_path).returncode == 0
+    (run / "summary.json").write_text(summary)
+    proc = subprocess.run([str(Path(sys.executable).parent / "slsim-report"), str(run)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "summary.json" in proc.stderr, proc.stderr
+    assert not (run / "report").exists()
