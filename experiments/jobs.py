@@ -28,7 +28,9 @@ The job gives the mean of ``experiment.objective`` over its completed runs
 how many runs failed (outside a sweep, ``slsim`` then exits with code 1).
 """
 
+import dataclasses
 import math
+import re
 import sys
 import traceback
 from dataclasses import dataclass
@@ -92,6 +94,49 @@ def run_config(cfg: DictConfig, row: int | None, seed: int, values: dict | None 
     return variant
 
 
+class RunConfigs:
+    """Each run's resolved config (the YAML written to its folder) and parameters, cheaply.
+
+    Runs of one job that differ only in their seed share everything else, so
+    their parameters are the job's with ``run.seed`` replaced (the root
+    re-validates), and their YAML is the first seed's with the seed's line
+    replaced, once a second seed has shown, by composing it in full, that
+    the replacement gives the same text. Sample rows are composed in full."""
+
+    _SEED_LINE = re.compile(r"^run:\n(?:  .*\n)*?(  seed: )(-?\d+)\n", re.MULTILINE)
+
+    def __init__(self, cfg: DictConfig, params):
+        self.cfg, self.params = cfg, params
+        self._template = None  # (text before the seed's digits, text after) once proven
+        self._first = None  # (seed, YAML) of the first seed composed
+
+    def get(self, row, seed: int, values: dict | None):
+        """(YAML text, parameters or None to build from the YAML's config) of one run."""
+        if row is not None:
+            variant = run_config(self.cfg, row, seed, values)
+            return resolved_yaml(variant), lambda: params_from_cfg(variant)
+        params = dataclasses.replace(self.params, run=dataclasses.replace(self.params.run, seed=seed))
+        return self._yaml(seed), lambda: params
+
+    def _yaml(self, seed: int) -> str:
+        if self._template is not None:
+            head, tail = self._template
+            return f"{head}{seed}{tail}"
+        text = resolved_yaml(run_config(self.cfg, None, seed))
+        if self._first is None:
+            self._first = (seed, text)
+        elif self._first[0] != seed:
+            template = self._split(self._first[1])
+            if template is not None and f"{template[0]}{seed}{template[1]}" == text:
+                self._template = template
+        return text
+
+    @classmethod
+    def _split(cls, text: str):
+        m = cls._SEED_LINE.search(text)
+        return None if m is None else (text[: m.start(2)], text[m.end(2) :])
+
+
 @dataclass
 class JobResult:
     objective: float  # mean of experiment.objective over the completed runs (NaN if none)
@@ -104,12 +149,13 @@ def run_job(cfg: DictConfig, job: JobInfo) -> JobResult:
     exp = params.experiment
     todo = plan(params)
     single = not job.multirun and len(todo) == 1
+    configs = RunConfigs(cfg, params)
     values, failed, busy = [], 0, []
 
     def one(row, seed, run_dir, held) -> None:
         nonlocal failed
         with held:
-            outcome = run_one(cfg, row, seed, run_dir, job, exp)
+            outcome = run_one(configs, row, seed, run_dir, job, exp)
         if outcome.status == "failed":
             failed += 1
             print(f"slsim: run {run_dir} failed: {outcome.error}", file=sys.stderr)
@@ -137,7 +183,7 @@ def run_job(cfg: DictConfig, job: JobInfo) -> JobResult:
     return JobResult(sum(values) / len(values) if values else math.nan, failed)
 
 
-def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -> RunOutcome:
+def run_one(configs: RunConfigs, row, seed: int, run_dir: Path, job: JobInfo, exp) -> RunOutcome:
     """One run into ``run_dir``, unless it is there already (see module doc); ``exp``: experiment params.
 
     The caller holds ``run_dir``'s claim."""
@@ -153,8 +199,7 @@ def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -
             from experiments.sampling import row_values
 
             meta["sample"] = row_values(exp.sample, row)
-        variant = run_config(cfg, row, seed, meta.get("sample"))
-        config_yaml = resolved_yaml(variant)
+        config_yaml, run_params = configs.get(row, seed, meta.get("sample"))
     except Exception as exc:  # a row outside what the model allows: recorded, the others go on
         error = one_line(exc)
         write_failure(run_dir, "", meta, error, traceback.format_exc())
@@ -163,7 +208,7 @@ def run_one(cfg: DictConfig, row, seed: int, run_dir: Path, job: JobInfo, exp) -
     if done is not None:
         return done
     try:
-        result = run_simulation(params_from_cfg(variant))
+        result = run_simulation(run_params())
         write_run_folder(result, run_dir, config_yaml, meta)
     except Exception as exc:  # recorded with its error; the job's other runs go on
         error = one_line(exc)
