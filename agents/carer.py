@@ -97,7 +97,7 @@ class Carer(mesa.Agent):
         model.registry.opened.append(self)
         model.registry.record(model.week, "carer_approved", "carers_approved", carer=self.unique_id,
                               detail=self.source)
-        model.iv.on_approval(self)
+        model.conditions.on_approval(self)
 
     def allocate_worker(self) -> None:
         """To the scheme worker with the fewest households (if there is one)."""

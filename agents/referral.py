@@ -117,7 +117,7 @@ class Referral(mesa.Agent):
         self._arrange(self.carer, self.arrangement, flow="placements")
         model.observe_wait(model.week - self.referred_week)
         if self.referrer is not None and self.referrer.in_post:
-            self.referrer.learn_placed(model.p.social_work, model.iv.champion_rules()[0])
+            self.referrer.learn_placed(model.p.social_work, model.conditions.champion_after)
 
     def _arrange(self, carer, detail: str, flow: str | None = None) -> None:
         model, reg = self.model, self.model.registry

@@ -25,7 +25,7 @@ import mesa
 
 from agents.commissioner import Commissioner
 from simulation.budget import spending
-from simulation.interventions import Interventions
+from simulation.conditions import Conditions
 from simulation.params import SlsimConfig
 from simulation.population import Drawers, build
 from simulation.processes import STEP
@@ -63,7 +63,7 @@ class SharedLivesModel(mesa.Model):
         self.mean_satisfaction = math.nan  # of approved households, set each week by the carers' process
 
         self.draw = Drawers(params)
-        self.iv = Interventions(params)
+        self.conditions = Conditions(params)
         self.commissioner = Commissioner(self)
         self.teams = {t.name: [] for t in params.social_work.teams}
         self.team_params = {t.name: t for t in params.social_work.teams}

@@ -120,12 +120,12 @@ def cost_carer_fees(m):
 
 def cost_levers_other(m):
     """Lever running costs that are neither posts nor fees (fixed costs, carer support, bonuses), GBP."""
-    return m.iv.running_costs(m)
+    return m.conditions.running_costs(m)
 
 
 def cost_extra_fees(m):
     """Part of this week's carer fees due to the fee_uplift lever, GBP."""
-    return m.iv.extra_fees(m)
+    return economy.extra_fees(m)
 
 
 def cost_investment(m):
@@ -179,7 +179,7 @@ _NO_LEVER_COSTS = (0.0,) * len(LEVER_NAMES)
 
 def cost_by_lever(m):
     """Cost attributed to each lever this week (running cost, posts, extra fees), GBP."""
-    costs = m.iv.lever_costs(m)
+    costs = m.conditions.lever_costs(m)
     return list(map(costs.get, LEVER_NAMES, _NO_LEVER_COSTS)) if costs else _NO_LEVER_COSTS
 
 
@@ -198,8 +198,8 @@ def staff_in_post_by_role(m):
 
 def shock_conditions(m):
     """What active events impose this week (baseline: 0, 0, 1, 1, 0)."""
-    iv = m.iv
-    return iv.pandemic, iv.extra_inflation, iv.turnover_factor, iv.retirement_factor, iv.cut_posts
+    s = m.conditions.shocks
+    return s.pandemic, s.extra_inflation, s.turnover_factor, s.retirement_factor, s.cut_posts
 
 
 _FLOW_KEYS = tuple(FLOW_COLUMNS.values())

@@ -14,15 +14,15 @@ from simulation.stages import CarerStage
 
 
 def week(model) -> None:
-    cp, iv = model.p.carers, model.iv
+    cp, conditions = model.p.carers, model.conditions
     conditions = CarerWeek(
         cp,
         model.economy.real_fee_index,
         model.hours.coverage,
         model.random,
-        shift=iv.satisfaction_shift(),
-        paid_break_weeks=iv.paid_break_weeks(),
-        retirement_factor=iv.retirement_factor,
+        shift=conditions.satisfaction_shift,
+        paid_break_weeks=conditions.paid_break_weeks,
+        retirement_factor=conditions.retirement_factor,
     )
     threshold = cp.satisfied_threshold
     satisfied = 0

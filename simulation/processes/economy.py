@@ -25,14 +25,14 @@ class Economy:
 
 
 def week(model) -> None:
-    e, econ, iv = model.p.economics, model.economy, model.iv
-    econ.price_index *= (1.0 + e.inflation_per_year + iv.extra_inflation) ** (1.0 / WEEKS_PER_YEAR)
+    e, econ, conditions = model.p.economics, model.economy, model.conditions
+    econ.price_index *= (1.0 + e.inflation_per_year + conditions.extra_inflation) ** (1.0 / WEEKS_PER_YEAR)
     econ.weeks_since_uplift += 1
     if econ.weeks_since_uplift >= WEEKS_PER_YEAR:
         econ.weeks_since_uplift = 0
         econ.nominal_fee_index *= 1.0 + e.fee_uplift_per_year
-        iv.on_fee_uplift()
-    econ.real_fee_index = econ.nominal_fee_index * iv.lever_fee_factor / econ.price_index
+        conditions.on_fee_uplift()
+    econ.real_fee_index = econ.nominal_fee_index * conditions.fee_factor() / econ.price_index
 
 
 def carer_fees(model) -> float:
@@ -43,7 +43,13 @@ def carer_fees(model) -> float:
 
 def staff_cost(model, funder_prefix: str = "") -> float:
     """Cost of the posts in post this week (optionally of one funder), GBP."""
-    return model.staff.cost_per_week(model.iv.unit_costs(), funder_prefix)
+    return model.staff.cost_per_week(model.conditions.unit_costs, funder_prefix)
+
+
+def extra_fees(model) -> float:
+    """The part of this week's carer fees due to levers raising fees (fee_uplift), GBP."""
+    factor = model.conditions.fee_factor()
+    return carer_fees(model) * (1.0 - 1.0 / factor) if factor != 1.0 else 0.0
 
 
 def gross_savings(model) -> float:

@@ -37,7 +37,7 @@ def _priority(ref):
 
 
 def week(model) -> None:
-    rp, cp, iv = model.p.referrals, model.p.carers, model.iv
+    rp, conditions = model.p.referrals, model.conditions
     referrals = model.registry.referrals
     opened = model.registry.opened
     now = len(opened)
@@ -57,7 +57,7 @@ def week(model) -> None:
             ref.propose_to(carer)
 
     for ref in list(referrals[ReferralStage.MATCHING].values()):
-        if ref.progress(iv.matching_weeks()):
+        if ref.progress(conditions.matching_weeks):
             ref.introduce()
 
     for ref in list(referrals[ReferralStage.INTRODUCTIONS].values()):
@@ -65,7 +65,7 @@ def week(model) -> None:
             continue
         carer = ref.carer
         carer.reserved -= 1
-        if ref.agree_to_match(iv.agreement(rp.person_agrees)) and carer.agree_to_match(iv.agreement(cp.carer_agrees)):
+        if ref.agree_to_match(conditions.person_agrees) and carer.agree_to_match(conditions.carer_agrees):
             ref.place()
         else:
             ref.decline("declined")

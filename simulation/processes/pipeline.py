@@ -14,15 +14,15 @@ from simulation.units import per_week, weekly_probability
 
 
 def week(model) -> None:
-    cp, rng, iv = model.p.carers, model.rng, model.iv
-    attract = model.economy.real_fee_index**cp.enquiry_fee_elasticity * iv.enquiry_factor()
+    cp, rng, conditions = model.p.carers, model.rng, model.conditions
+    attract = model.economy.real_fee_index**cp.enquiry_fee_elasticity * conditions.enquiry_factor
     publicity = per_week(cp.base_enquiries_per_year) * attract
     campaign = model.hours.recruitment * model.p.workload.enquiries_per_recruitment_hour * attract
     wom = per_week(cp.word_of_mouth_enquiries_per_year) * model.satisfied_households * attract
-    wom *= iv.word_of_mouth_factor()
-    if iv.lever("carer_champions"):
-        lv = model.p.levers.carer_champions
-        wom += per_week(lv.enquiries_per_champion_per_year) * min(lv.champions, model.satisfied_households) * attract
+    wom *= conditions.word_of_mouth_factor
+    if conditions.champion_enquiries is not None:
+        rate, champions = conditions.champion_enquiries
+        wom += rate * min(champions, model.satisfied_households) * attract
     foster = per_week(cp.foster_transitions_per_year)
     # scalar draws: numpy's per-call cost for a small vector is ~15x a scalar draw's
     for source, lam in (("campaign", publicity + campaign), ("word_of_mouth", wom)):
@@ -37,8 +37,8 @@ def week(model) -> None:
         if carer.drops_out(p_enquiry_drop):
             carer.leave("enquiry_dropout")
         elif carer.progress_pipeline():
-            if carer.decide_to_apply(iv.enquiry_conversion(cp.enquiry_to_assessment)):
-                carer.start_assessment(iv.assessment_weeks(cp.assessment_weeks))
+            if carer.decide_to_apply(conditions.enquiry_conversion):
+                carer.start_assessment(conditions.assessment_weeks)
             else:
                 carer.leave("not_applying")
 

@@ -1,7 +1,7 @@
 """Posts follow the money: create or remove staff so each funder has the posts it pays for.
 
 Funders are ``core`` (scheme.*), ``lever:<name>``, ``investment:<event>`` and
-``council`` (see :meth:`simulation.interventions.Interventions.funded_posts`).
+``council`` (see :meth:`simulation.conditions.Conditions.funded_posts`).
 Posts that go are the newest of their funder and role; their households go to
 the scheme worker with the fewest (the funding cliff).
 """
@@ -17,7 +17,7 @@ def reconcile_posts(model) -> None:
         Role.RECRUITMENT_OFFICER: s.recruitment_officer_hours_per_week,
         Role.OUTREACH_OFFICER: s.worker_hours_per_week,
     }
-    wanted = model.iv.funded_posts()
+    wanted = model.conditions.funded_posts(model.week, model.commissioner.funded_posts())
     have = {}
     for member in model.staff:
         if member.role != Role.MANAGER:

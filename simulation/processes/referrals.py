@@ -19,8 +19,9 @@ def decision_rates(params) -> list:
 
 def arrive(model) -> None:
     sw, rp = model.p.social_work, model.p.referrals
-    rng, rnd, iv = model.rng, model.random, model.iv
-    factor = iv.decision_factor()
+    rng, rnd, conditions = model.rng, model.random, model.conditions
+    factor = conditions.decision_factor
+    odds, by_default = conditions.refer_log_odds, conditions.by_default
     for (name, workers), rate in zip(model.teams.items(), model.decision_rates):
         team = model.team_params[name]
         lam = rate * factor
@@ -28,7 +29,7 @@ def arrive(model) -> None:
             model.registry.count("support_decisions")
             worker = rnd.choice(workers)
             crisis = rnd.random() < team.crisis_share
-            if worker.decide_to_refer(sw, crisis, model.expected_wait, iv.sl_by_default(name), iv.refer_bonus(name)):
+            if worker.decide_to_refer(sw, crisis, model.expected_wait, by_default[name], odds[name]):
                 person = model.draw.person(rnd)
                 person["crisis"] = crisis
                 tolerance = rp.crisis_wait_tolerance_weeks if crisis else rp.planned_wait_tolerance_weeks

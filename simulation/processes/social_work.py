@@ -15,7 +15,7 @@ from simulation.units import WEEKS_PER_YEAR, weekly_probability
 
 
 def week(model) -> None:
-    sw, w, rnd, iv = model.p.social_work, model.p.workload, model.random, model.iv
+    sw, w, rnd, conditions = model.p.social_work, model.p.workload, model.random, model.conditions
     gain = w.awareness_gain_per_contact
     contacts = model.hours.outreach * w.social_workers_reached_per_outreach_hour
     n_contacts = model.rng.poisson(contacts) if contacts > 0 else 0
@@ -23,16 +23,14 @@ def week(model) -> None:
         everyone = [worker for workers in model.teams.values() for worker in workers]
         for _ in range(n_contacts):
             rnd.choice(everyone).hear_about_shared_lives(gain)
-    p_champion = weekly_probability(iv.champion_rules()[1])
+    p_champion = weekly_probability(conditions.champion_contacts_per_year)
     for name in model.hours.meetings:  # team meetings held this week: everyone hears
         for worker in model.teams[name]:
             worker.hear_about_shared_lives(gain)
-    if iv.lever("colocation"):
-        p_colocated = weekly_probability(model.p.levers.colocation.contacts_per_worker_per_year)
-        for name in iv.colocated:
-            for worker in model.teams[name]:
-                if rnd.random() < p_colocated:
-                    worker.hear_about_shared_lives(gain)
+    for name, p_contact in conditions.contacts:  # co-located teams (lever colocation)
+        for worker in model.teams[name]:
+            if rnd.random() < p_contact:
+                worker.hear_about_shared_lives(gain)
     keep = math.exp(-sw.awareness_decay_per_year / WEEKS_PER_YEAR)
     for workers in model.teams.values():
         for worker in workers:
@@ -41,7 +39,7 @@ def week(model) -> None:
                 if colleague is not worker:
                     colleague.hear_about_shared_lives(gain)
             worker.forget(keep)
-    turnover(model, weekly_probability(sw.turnover_per_year * iv.turnover_factor))
+    turnover(model, weekly_probability(sw.turnover_per_year * conditions.turnover_factor))
 
 
 def turnover(model, p_leave: float) -> None:

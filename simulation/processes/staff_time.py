@@ -19,7 +19,6 @@ which is the LGA's "20 households or fewer" effect, emerging.
 from dataclasses import dataclass
 
 from simulation.stages import CarerStage, ReferralStage
-from simulation.units import WEEKS_PER_YEAR
 
 ACTIVITIES = ("monitoring", "matching", "assessment", "outreach", "recruitment")
 
@@ -84,8 +83,8 @@ def allocate_staff_time(model) -> WeekHours:
     """Spend this week's staff hours by priority; mark served tasks."""
     p = model.p
     w = p.workload
-    iv = model.iv
-    eff = leadership_efficiency(p.scheme, iv.leadership_quality())
+    conditions = model.conditions
+    eff = leadership_efficiency(p.scheme, conditions.leadership_quality)
     hours = WeekHours()
     by_use = {"frontline": 0.0, "recruitment": 0.0, "outreach": 0.0}  # one pass over the staff
     for s in model.staff:
@@ -94,7 +93,7 @@ def allocate_staff_time(model) -> WeekHours:
     pool, reserved_recruitment, reserved_outreach = by_use["frontline"], by_use["recruitment"], by_use["outreach"]
     hours.available = pool + reserved_recruitment + reserved_outreach
 
-    hours.monitoring_demand = monitoring_demand(model) * iv.monitoring_factor()
+    hours.monitoring_demand = monitoring_demand(model) * conditions.monitoring_factor
     hours.monitoring = min(pool, hours.monitoring_demand)
     pool -= hours.monitoring
 
@@ -111,17 +110,13 @@ def allocate_staff_time(model) -> WeekHours:
     pool -= used
 
     pool = max(pool, 0.0)
-    # team meetings (lever) are booked outreach: held when due and the hours are there
+    # meetings with social-work teams (lever team_meetings) are booked outreach: held when due and the hours are there
     meetings = []
-    if iv.lever("team_meetings"):
-        tm = p.levers.team_meetings
-        per_week = tm.meetings_per_year / WEEKS_PER_YEAR  # due when the running count of meetings ticks over
-        if int(model.week * per_week) > int((model.week - 1) * per_week):
-            for team in iv.meeting_teams:
-                if pool >= tm.hours_per_meeting:
-                    pool -= tm.hours_per_meeting
-                    hours.meeting += tm.hours_per_meeting
-                    meetings.append(team)
+    for team, hours_each in conditions.meetings_due:
+        if pool >= hours_each:
+            pool -= hours_each
+            hours.meeting += hours_each
+            meetings.append(team)
     hours.meetings = tuple(meetings)
     hours.outreach = pool * w.outreach_share + hours.meeting + reserved_outreach
     hours.recruitment = pool - pool * w.outreach_share + reserved_recruitment

@@ -1,0 +1,55 @@
+"""Collaboration with social workers (SASCI 2025, capability 1): levers that change referrals.
+
+* ``colocation`` – scheme staff work alongside some social-work teams: their
+  workers meet the scheme at a yearly rate (awareness) and refer more readily;
+* ``team_meetings`` – regular meetings with some teams, booked from the team's
+  outreach hours when due;
+* ``sl_by_default`` – Shared Lives considered by default in some teams' care
+  planning;
+* ``referral_route`` – a simple referral route and a fast response: referring
+  is easier and matching quicker.
+"""
+
+from simulation.levers.base import Lever
+from simulation.units import WEEKS_PER_YEAR, weekly_probability
+
+
+class Colocation(Lever):
+    name = "colocation"
+
+    def refer_log_odds(self, team: str) -> float:
+        return self.p.refer_weight if team in self.p.teams else 0.0
+
+    def contacts(self) -> tuple:
+        p_week = weekly_probability(self.p.contacts_per_worker_per_year)
+        return tuple((team, p_week) for team in self.p.teams)
+
+
+class TeamMeetings(Lever):
+    name = "team_meetings"
+
+    def meetings_due(self, week: int) -> tuple:
+        per_week = self.p.meetings_per_year / WEEKS_PER_YEAR  # due when the running count ticks over
+        if int(week * per_week) > int((week - 1) * per_week):
+            return tuple((team, self.p.hours_per_meeting) for team in self.p.teams)
+        return ()
+
+
+class SlByDefault(Lever):
+    name = "sl_by_default"
+
+    def by_default(self, team: str) -> bool:
+        return team in self.p.teams
+
+
+class ReferralRoute(Lever):
+    name = "referral_route"
+
+    def refer_log_odds(self, team: str) -> float:
+        return self.p.refer_weight
+
+    def matching_weeks(self, weeks: int, week: int) -> int:
+        return min(weeks, self.p.matching_weeks)
+
+
+LEVERS = (Colocation, TeamMeetings, SlByDefault, ReferralRoute)
