@@ -7,9 +7,10 @@
     slsim -m +experiment=levers hydra/launcher=joblib   # on every local core
 
 Before Hydra creates a folder, the overrides are composed and checked (types,
-unknown keys, ranges; for ``-m`` every run of the sweep, including the
-experiment's own sweep and sample); bad input prints one line naming the
-field and what is allowed, and exits with code 2, leaving nothing behind.
+switches, unknown keys, config-group options, ranges; for ``-m`` every run of
+the sweep, including the experiment's own sweep and sample; the output folder
+and the launcher's settings; ``--cfg`` too); bad input prints one line naming
+the field and what is allowed, and exits with code 2, leaving nothing behind.
 Each job runs its seeds through :func:`experiments.jobs.run_job`.
 """
 

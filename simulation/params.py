@@ -892,8 +892,9 @@ def _build_event(name: str, raw) -> ShockEvent:
             raise ConfigError(f"{where}.{key}: missing (an event needs {', '.join(_EVENT_REQUIRED)})")
     values = dict(raw)
     size = values["size"]
+    # sizes are numbers; keep the weekly columns float (a huge integer is left for the range check)
     if isinstance(size, int) and not isinstance(size, bool) and abs(size) <= 2**53:
-        values["size"] = float(size)  # (a larger integer is left for the range check to refuse)  # sizes are numbers; keep the weekly columns float
+        values["size"] = float(size)
     return ShockEvent(**values)
 
 
@@ -1128,7 +1129,8 @@ class SlsimConfig(_Sealed):
             "recruitment_officer": e.recruitment_officer_cost_per_year,
             "outreach_officer": e.outreach_officer_cost_per_year,
         }
-        bought = [(f"shocks.events.{n}", ev.size, ev.post) for n, ev in self.shocks.events.items() if ev.kind == "investment"]
+        events = self.shocks.events.items()
+        bought = [(f"shocks.events.{n}", ev.size, ev.post) for n, ev in events if ev.kind == "investment"]
         bought += [(f"budget.shares.{c}", money[c], BUDGET_POST_CHANNELS[c]) for c in budget_events]
         posts = 0
         for where, gbp, post in bought:
