@@ -20,6 +20,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments.interrupts import stop_cleanly
 from simulation.config import CONFIG_DIR, CONFIG_NAME, compose_cfg, params_from_cfg
 from simulation.params import ConfigError, register_schema
 
@@ -188,6 +189,7 @@ def _describe(group_choice, value_axes, combo) -> str:
     return " ".join([*group_choice, *(f"{k}={v}" for (k, _), v in zip(value_axes, combo))])
 
 
+@stop_cleanly  # Ctrl-C, SIGTERM, a dead worker: one line and an exit code (experiments/interrupts.py)
 def main(argv=None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     register_schema()
