@@ -126,7 +126,7 @@ def watch(folder, total: int | None, *, sweep: bool, fixed: bool, halt: Callable
     _watched = Watched(folder, total, sweep, resume, halt)
 
 
-def _state() -> str:
+def stop_summary() -> str:
     """'5 of 18 runs complete; run the same command to resume', or what is true instead."""
     from experiments.callbacks import count_runs
 
@@ -141,9 +141,7 @@ def _state() -> str:
     count = f"{done} of {w.total}" if w.total else f"{done}"
     count += " run" if (w.total or done) == 1 else " runs"
     count += " complete" + (f" ({failed} failed)" if failed else "")
-    if w.total is not None and done >= w.total:
-        return count
-    return f"{count}; {w.resume}"
+    return f"{count}; {w.resume}"  # all complete: the re-run writes the sweep table
 
 
 # ---------------------------------------------------------------------------
@@ -196,7 +194,7 @@ def stop_cleanly(main):
             if handler is not signal.SIG_IGN:
                 signal.signal(s, lambda *_: os._exit(code))
         _finish_line()
-        print(lead + _state(), file=sys.stderr, flush=True)
+        print(lead + stop_summary(), file=sys.stderr, flush=True)
         sys.exit(code)
 
     return stopping_cleanly
