@@ -29,8 +29,17 @@ Pieces, each called from one place:
 * :func:`stop_with_parent` is called by the sweep callback at the start of
   every job, in the process that runs it: in a joblib worker it arms the
   parent-death signal and leaves Ctrl-C to the main process.
-* :class:`WorkerDied` is raised by slsim's joblib launcher
-  (``hydra_plugins/slsim_launcher``) when loky reports a dead worker.
+* slsim's joblib launcher (``hydra_plugins/slsim_launcher``) raises
+  :class:`WorkerDied` when loky reports a dead worker, and the interrupt
+  (:func:`stop_received`) when loky's clean-up after one fails.
+
+Not covered: a Ctrl-C on a terminal in the second or two while joblib's
+workers start (before they run slsim's code) reaches them too, and each prints
+a ``KeyboardInterrupt`` traceback of its own (slsim's line and exit code are
+still right). A signal mask blocked around their start would be inherited, but
+loky's and multiprocessing's resource trackers unblock SIGINT in the main
+thread when they start, just before the workers; loky has no hook to start
+workers in a process group of their own.
 
 Other launchers (measured by hand; only joblib is tested): the basic launcher
 runs jobs in the main process, so all of the above holds. **Ray**: Ctrl-C
@@ -148,6 +157,14 @@ def stop_summary() -> str:
 # the main process: signals in, one line and an exit code out
 # ---------------------------------------------------------------------------
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def stop_received() -> KeyboardInterrupt | None:
+    """The interrupt to raise if the main process has received SIGINT or SIGTERM, else None
+    (for a launcher whose clean-up after the signal failed with an error of its own)."""
+    if _received is None:
+        return None
+    return Terminated() if _received == signal.SIGTERM else KeyboardInterrupt()
 
 
 def _raise(signum, frame):

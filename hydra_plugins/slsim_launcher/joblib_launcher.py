@@ -4,8 +4,9 @@
 fields are the plugin's (``JobLibLauncherConf``). When a worker process dies (killed,
 out of memory), loky stops the others and raises ``TerminatedWorkerError``; Hydra
 would print it with a long traceback. Here it becomes
-:class:`experiments.interrupts.WorkerDied`, which ``slsim`` reports in one line
-(see :mod:`experiments.interrupts`).
+:class:`experiments.interrupts.WorkerDied`, which ``slsim`` reports in one line.
+An error of joblib's own clean-up after Ctrl-C (loky's shutdown can fail while it
+is still starting workers) is reported as the stop it is (see :mod:`experiments.interrupts`).
 """
 
 from concurrent.futures.process import BrokenProcessPool
@@ -17,9 +18,14 @@ from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 
 class SlsimJoblibLauncher(JoblibLauncher):
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
+        from experiments import interrupts
+
         try:
             return super().launch(job_overrides, initial_job_idx)
         except BrokenProcessPool as exc:  # loky's TerminatedWorkerError is one
-            from experiments.interrupts import worker_died
-
-            raise worker_died(exc) from None
+            raise interrupts.worker_died(exc) from None  # slsim reports a stop instead if a signal came first
+        except Exception:
+            stop = interrupts.stop_received()
+            if stop is not None:  # joblib's clean-up after Ctrl-C failed (loky can, while it starts workers)
+                raise stop from None
+            raise
