@@ -22,6 +22,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
+from experiments.interrupts import stop_cleanly
 from experiments.folders import check_output_folders
 from simulation.config import (
     CONFIG_DIR,
@@ -389,6 +390,7 @@ def _describe(group_choice, value_axes, combo) -> str:
     return " ".join([*group_choice, *(f"{k}={v}" for (k, _), v in zip(value_axes, combo))])
 
 
+@stop_cleanly  # Ctrl-C, SIGTERM, a dead worker: one line and an exit code (experiments/interrupts.py)
 def main(argv=None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     register_schema()
