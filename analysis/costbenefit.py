@@ -10,6 +10,8 @@ For each run (weeks 1..T recorded; week 0 is the reference state after warm-up):
   ``growth_savings_gbp`` = sum of (savings_w - savings_0);
 * ``additional_cost_gbp`` = sum of (cost_staff_w - cost_staff_0 + cost_levers_other_w
   + cost_extra_fees_w): posts above week 0's, lever running costs and extra fees;
+  its parts: ``extra_posts_gbp`` (posts above week 0's), ``lever_running_gbp``
+  (``cost_levers_other``) and ``extra_fees_gbp``;
 * ``net_benefit_gbp`` = growth savings - additional cost;
   ``benefit_cost_ratio`` = growth savings / additional cost (when that is > 0);
 * ``payback_week``: first week from which cumulative net benefit stays >= 0 to the
@@ -31,7 +33,7 @@ ARRANGEMENTS = ("live_in", "short_break", "day_support")
 COLUMNS = (
     "scheme_cost_gbp", "lever_cost_gbp", "investment_cost_gbp", "carer_fees_gbp", "gross_savings_gbp",
     "growth_savings_gbp", "additional_cost_gbp", "net_benefit_gbp", "benefit_cost_ratio", "payback_week",
-    "cost_per_additional_person_gbp",
+    "cost_per_additional_person_gbp", "extra_posts_gbp", "lever_running_gbp", "extra_fees_gbp",
 )
 
 
@@ -56,9 +58,10 @@ def run_cost_benefit(ts: pd.DataFrame, savings: dict) -> dict:
 
     weekly_savings = saving(rec)
     growth = (weekly_savings - float(saving(ts.iloc[[0]]).iloc[0])).to_numpy(dtype=float)
-    additional = (rec["cost_staff"] - first["cost_staff"] + rec["cost_levers_other"] + rec["cost_extra_fees"]).to_numpy(
-        dtype=float
-    )
+    posts = (rec["cost_staff"] - first["cost_staff"]).to_numpy(dtype=float)
+    running = rec["cost_levers_other"].to_numpy(dtype=float)
+    fees = rec["cost_extra_fees"].to_numpy(dtype=float)
+    additional = posts + running + fees
     add_total, growth_total = float(additional.sum()), float(growth.sum())
     start, end = float(first["people_supported"]), float(ts["people_supported"].iloc[-1])
     lever_cols = [c for c in ts.columns if c.startswith("cost_lever_")]
@@ -74,6 +77,9 @@ def run_cost_benefit(ts: pd.DataFrame, savings: dict) -> dict:
         "benefit_cost_ratio": growth_total / add_total if add_total > 0 else math.nan,
         "payback_week": payback_week(rec["week"].to_numpy(), growth - additional, additional),
         "cost_per_additional_person_gbp": add_total / (end - start) if end > start and add_total > 0 else math.nan,
+        "extra_posts_gbp": float(posts.sum()),
+        "lever_running_gbp": float(running.sum()),
+        "extra_fees_gbp": float(fees.sum()),
     }
 
 
@@ -88,3 +94,32 @@ def cost_benefit(weekly: pd.DataFrame, savings: dict, savings_range=()) -> pd.Da
             row[f"net_benefit_gbp_at_{int(rate)}"] = alt["net_benefit_gbp"]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _weekly_net(ts: pd.DataFrame, savings: dict):
+    """(weeks, net benefit, additional cost) by recorded week of one run, against its own week 0."""
+    ts = ts.sort_values("week")
+    first, rec = ts.iloc[0], ts.iloc[1:]
+
+    def saving(frame):
+        return sum(frame[f"people_{a}"] * float(savings.get(a, 0.0)) for a in ARRANGEMENTS) / 52.0
+
+    growth = (saving(rec) - float(saving(ts.iloc[[0]]).iloc[0])).to_numpy(dtype=float)
+    additional = (rec["cost_staff"] - first["cost_staff"] + rec["cost_levers_other"]
+                  + rec["cost_extra_fees"]).to_numpy(dtype=float)
+    return rec["week"].to_numpy(), growth - additional, additional
+
+
+def paired_payback(weekly: pd.DataFrame, savings: dict, baseline: str) -> pd.DataFrame:
+    """Payback against the baseline, seeds paired: per scenario and seed, the first week from which the
+    cumulative extra net benefit (scenario - baseline on that seed) stays >= 0, once extra money has
+    been spent (:func:`payback_week` on the weekly differences; NaN if never, or nothing extra spent)."""
+    series = {key: _weekly_net(ts, savings) for key, ts in weekly.groupby(["scenario", "seed"], sort=False)}
+    rows = []
+    for (scenario, seed), (weeks, net, add) in series.items():
+        base = series.get((baseline, seed))
+        if scenario == baseline or base is None or len(base[0]) != len(weeks):
+            continue
+        rows.append({"scenario": scenario, "seed": seed,
+                     "payback_week": payback_week(weeks, net - base[1], add - base[2])})
+    return pd.DataFrame(rows, columns=["scenario", "seed", "payback_week"])
