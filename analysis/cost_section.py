@@ -36,7 +36,7 @@ def costbenefit_html(t: dict, s, seeds: list, years: float, figure, add, csv, or
                 h.th("Most likely to be the most cost-effective", cls="l"), h.th("Probability")]
         rest = t.get("ceac_rest")
         if rest is not None and not rest.empty:
-            summ = summ.join(ceac_summary(rest, marks)[["scenario", "probability"]], rsuffix="_rest")
+            summ = summ.join(ceac_summary(rest, marks)[["scenario", "probability"]].add_suffix("_rest"))
             gone = ", ".join(scenario_label(x) for x in sorted(set(curve["scenario"]) - set(rest["scenario"])))
             head += [h.th(f"Most likely without {gone}", cls="l"), h.th("Probability")]
         rows = [[h.td(money(r.wtp)), h.scenario_td(r.scenario), h.td(f"{r.probability:.0%}"),

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.answer import far_options
-from analysis.labels import scenario_label
+from analysis.labels import column_label, scenario_label
 from analysis.stats import mean_ci
 
 ACTIVITIES = ("monitoring", "matching", "assessment", "outreach", "recruitment")
@@ -134,7 +134,7 @@ def sensitivity_indices(indices: pd.DataFrame) -> Figure:
             thousands(ax.xaxis)
         ax.set_yticks(y, params, fontsize=8)
         ax.set_ylabel("parameter")
-        ax.set_title(str(output), fontsize=9)
+        ax.set_title(column_label(output), fontsize=9)
         ax.legend(fontsize=7)
     return fig
 
@@ -279,7 +279,8 @@ def _grouped_bars(ax, frame: pd.DataFrame, value: str, kinds: list, groups: list
         mean = np.array([c["mean"] for c in stats], dtype=float)
         err = np.nan_to_num(np.vstack([mean - [c["ci_low"] for c in stats], [c["ci_high"] for c in stats] - mean]))
         ax.bar(x, np.nan_to_num(mean), width=width, color=colour, label=short(group))
-        ax.errorbar(x, np.nan_to_num(mean), yerr=err, fmt="none", ecolor="black", capsize=2, linewidth=0.8)
+        some = np.isfinite(mean)  # no line where no run recovered
+        ax.errorbar(x[some], mean[some], yerr=err[:, some], fmt="none", ecolor="black", capsize=2, linewidth=0.8)
     ax.set_xticks(np.arange(len(kinds)), [scenario_label(f"shocks={k}") for k in kinds], rotation=25, ha="right",
                   fontsize=7)
 

@@ -91,7 +91,7 @@ def number(value, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:,.{digits}f}"
+        return f"{value:,.{digits}f}".replace("-", "−")
     return str(value)
 
 
@@ -101,7 +101,7 @@ def frame_table(frame: pd.DataFrame, index: bool = True, digits: int = 2, scenar
     if frame is None or frame.empty:
         return "<p class='note'>Nothing to show.</p>"
     data = frame.reset_index() if index else frame
-    head = [label_th(c, cls="l" if data[c].dtype == object else None) for c in data.columns]
+    head = [label_th(c, cls=None if pd.api.types.is_numeric_dtype(data[c]) else "l") for c in data.columns]
     rows = []
     for rec in data.itertuples(index=False):
         row = []

@@ -11,6 +11,8 @@ from analysis.tables import assumptions_table
 
 SHARES = {"scheme_workers": "Scheme-worker posts", "recruitment": "Recruitment posts",
           "outreach": "Outreach (social-work liaison) posts", "fees": "A real fee rise"}
+POST_COST = {"scheme_workers": "scheme_worker_cost_per_year", "recruitment": "recruitment_officer_cost_per_year",
+             "outreach": "outreach_officer_cost_per_year"}  # economics.* (simulation/budget.py: whole posts)
 
 
 def budget_split(best: dict, config: dict) -> pd.DataFrame:
@@ -19,9 +21,14 @@ def budget_split(best: dict, config: dict) -> pd.DataFrame:
     shares = {k.rsplit(".", 1)[-1]: float(v) for k, v in best.items() if k.startswith("budget.shares.")}
     total = sum(shares.values())
     budget = float(best.get("budget.gbp_per_year", config.get("budget", {}).get("gbp_per_year", 0.0)) or 0.0)
-    rows = [{"way": k, "weight": w, "share": w / total if total > 0 else 0.0,
-             "gbp_per_year": budget * w / total if total > 0 else 0.0} for k, w in shares.items()]
-    return pd.DataFrame(rows, columns=["way", "weight", "share", "gbp_per_year"])
+    economics = config.get("economics", {})
+    rows = []
+    for way, weight in shares.items():
+        gbp = budget * weight / total if total > 0 else 0.0
+        unit = float(economics.get(POST_COST.get(way, ""), 0.0) or 0.0)
+        rows.append({"way": way, "weight": weight, "share": weight / total if total > 0 else 0.0, "gbp_per_year": gbp,
+                     "posts": int(gbp // unit) if unit > 0 else None})
+    return pd.DataFrame(rows, columns=["way", "weight", "share", "gbp_per_year", "posts"])
 
 
 def other_sections(results, t: dict, figure, add, note, csv) -> None:
@@ -67,12 +74,16 @@ def other_sections(results, t: dict, figure, add, note, csv) -> None:
                             f"{h.esc(h.number(value, 1))} (mean over the trial's seeds).</p>")
         if not split.empty:
             head = [h.th("Spent on", cls="l"), h.th("Share of the budget"), h.th("£ a year"),
+                    h.th("Whole posts it buys"),
                     h.th("Weight tried", title="the raw budget.shares value; the model normalises the weights")]
             rows = [[h.td(SHARES.get(r.way, r.way), cls="l", title=f"budget.shares.{r.way}"),
-                     h.td(f"{r.share:.0%}"), h.td(money(r.gbp_per_year)), h.td(h.number(r.weight, 2))]
+                     h.td(f"{r.share:.0%}"), h.td(money(r.gbp_per_year)),
+                     h.td("–" if pd.isna(r.posts) else int(r.posts)), h.td(h.number(r.weight, 2))]
                     for r in split.itertuples(index=False)]
             add("optimisation", h.table(head, rows) + "<p class='note'>Shares are the trial's weights normalised to "
-                "sum to 1, as the model spends them; posts are whole, so money short of a post is not spent.</p>")
+                "sum to 1, as the model spends them, of a budget of "
+                f"{money(split['gbp_per_year'].sum())} a year; posts are whole (at the post costs of economics.*), "
+                "so money short of a post is not spent.</p>")
             csv("optimisation", split)
         rest = {k: v for k, v in best.items() if not k.startswith("budget.shares.")}
         if rest:
