@@ -48,6 +48,15 @@ details { margin: 0.5em 0; } summary { cursor: pointer; color: #1a4d80; }
 pre { background: #f7f7f7; padding: 1em; font-size: 0.78em; max-height: 30em; overflow: auto; }
 nav { font-size: 0.85em; margin: 1em 0; line-height: 1.7; }
 code { font-size: 0.9em; overflow-wrap: anywhere; }
+@media (max-width: 720px) {
+  body { padding: 0 8px 2em; }
+  table.t { font-size: 0.74em; }
+  table.t th, table.t td { padding: 2px 3px; }
+  table.answer td { white-space: normal; }
+  table.answer th { font-size: 0.95em; }
+  table.answer td.l { min-width: 6em; }
+  table.answer small { display: block; margin-left: 0; white-space: nowrap; }
+}
 """
 
 

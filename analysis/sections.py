@@ -136,7 +136,8 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
         rows = [[h.td(rank.get(r.scenario, "")), h.scenario_td(r.scenario), h.td(r.pairs),
                  h.td(*h.ci(r.effect, r.ci_low, r.ci_high, h.people, sign=True)), h.td(h.number(r.sd, 1))]
                 for r in ordered(eff).itertuples(index=False)]
-        add("effects", h.table(head, rows))
+        add("effects", h.details("The effects as a table (the answer's first columns, with the spread of the "
+                                 "paired differences)", h.table(head, rows)))
         csv("effects", eff)
     else:
         note("effects", "One scenario or no baseline: no effects to show.")

@@ -136,3 +136,13 @@ def test_readable_at_400_px(browser, report):
     font = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('section#answer p')).fontSize)")
     assert font >= 12  # not shrunk to fit: the viewport meta keeps the text readable
     page.close()
+
+
+def test_the_style_sheet_is_well_formed():
+    from analysis.html import CSS
+
+    depth = 0
+    for char in CSS:  # a stray brace silently drops every rule after it
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0
+    assert depth == 0
