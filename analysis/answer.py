@@ -29,6 +29,7 @@ import pandas as pd
 from analysis.stats import paired_differences, paired_effects
 
 NOTES = {
+    "nocost": "no cost data",
     "crosses": "interval crosses zero",
     "fewer": "fewer people",
     "saves": "saves money",
@@ -68,6 +69,8 @@ def answer_table(runs: pd.DataFrame, cb: pd.DataFrame, baseline: str, years: flo
             cpp.append(math.nan), notes.append("crosses")
         elif row.clears == "fewer":
             cpp.append(math.nan), notes.append("fewer")
+        elif pd.isna(row.d_cost_year):
+            cpp.append(math.nan), notes.append("nocost")
         elif not row.d_cost_year > 0:
             cpp.append(math.nan), notes.append("saves")
         else:
@@ -152,9 +155,13 @@ def findings(table: pd.DataFrame, label, seeds: int, savings: float) -> list:
     more = table[table["clears"] == "more"]
     fewer = table[table["clears"] == "fewer"]
     out = []
+    told = f"cannot be told apart from the baseline with {seeds} seed{'s' if seeds != 1 else ''}"
+    worse = f"{len(fewer)} {'does' if len(fewer) == 1 else 'do'} measurably worse"
     if more.empty:
-        out.append(f"None of the {n} options adds people supported with its 95% interval clear of zero: "
-                   f"with {seeds} seed{'s' if seeds != 1 else ''}, none can be told apart from the baseline.")
+        out.append(f"None of the {n} option{'s' if n != 1 else ''} adds people supported with the 95% interval "
+                   "clear of zero: " + (f"{worse} and the rest {told}." if len(fewer) else
+                                                  f"none can be told apart from the baseline with {seeds} "
+                                                  f"seed{'s' if seeds != 1 else ''}."))
     else:
         names = [f"{label(r.scenario)} ({r.d_people:+,.0f})" for r in more.itertuples()]
         out.append(f"{len(more)} of {n} option{'s' if n != 1 else ''} add{'s' if len(more) == 1 else ''} people "
@@ -164,10 +171,14 @@ def findings(table: pd.DataFrame, label, seeds: int, savings: float) -> list:
             cheap = priced.loc[priced["cost_per_person_year"].idxmin()]
             out.append(f"Of these, {label(cheap['scenario'])} costs least per extra person "
                        f"({money(cheap['cost_per_person_year'])} a year each).")
-        rest = n - len(more)
-        if rest:
-            worse = f", {len(fewer)} of them measurably worse" if len(fewer) else ""
-            out.append(f"The other {rest} cannot be told apart from the baseline with {seeds} seeds{worse}.")
+        elif len(priced) == 1:
+            out.append(f"{label(priced['scenario'].iloc[0])} costs {money(priced['cost_per_person_year'].iloc[0])} "
+                       "a year per extra person.")
+        rest, unclear = n - len(more), n - len(more) - len(fewer)
+        if rest and not len(fewer):
+            out.append(f"The other {rest} {told}.")
+        elif rest:
+            out.append(f"Of the other {rest}, " + (f"{worse} and {unclear} {told}." if unclear else f"{worse}."))
     pays = table[table["d_net_year_low"] > 0]
     if pays.empty:
         out.append(f"At a saving of {money(savings)} per live-in person a year, no option's net benefit "

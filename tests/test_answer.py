@@ -68,6 +68,8 @@ def test_no_cost_per_extra_person_unless_the_effect_clears_zero():
     assert all(math.isnan(x) for x in a[a["clears"] != "more"]["cost_per_person_year"])
     text = " ".join(findings(a.reset_index(), str, 4, 20000.0))
     assert "2 of 4 options add people supported" in text and "c (+22)" in text and "a (+12)" in text
+    assert "a costs £452 a year per extra person" in text  # 5,200 / 11.5; c saves money, so has no cost
+    assert "Of the other 2, 1 does measurably worse and 1 cannot be told apart from the baseline with 4 seeds." in text
 
 
 def test_ceac_by_hand():
