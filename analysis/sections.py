@@ -116,7 +116,8 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
         f"{len(ok)} complete, {int((results.runs['status'] == 'failed').sum())} failed",
         str(results.runs["scenario"].nunique()),
         f"{len(seeds)} ({', '.join(map(str, seeds[:12]))}{'...' if len(seeds) > 12 else ''})",
-        f"{years:g}", f"{scenario_label(baseline)} ({baseline})" if baseline else "none",
+        f"{years:g}", (f"{scenario_label(baseline)} ({baseline})" if scenario_label(baseline) != baseline
+                       else baseline) if baseline else "none",
         f"£{s.savings_per_person_year:,.0f} per live-in person a year (range "
         f"{', '.join(f'£{x:,.0f}' for x in s.savings_range)}; Shared Lives Plus 2024)",
         uncertainty(len(seeds)),
@@ -193,10 +194,14 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
 
     other_sections(results, t, figure, add, note, csv)
     header = (f"<h1>slsim report: {h.esc(ok['experiment'].iloc[0] if 'experiment' in ok else results.kind)} study</h1>"
-              f"<p>{h.esc(results.root)} · {len(ok)} runs · {results.runs['scenario'].nunique()} scenarios · "
-              f"{len(seeds)} seeds · {years:g} years recorded</p>")
+              f"<p>{h.esc(results.root)} · {_n(len(ok), 'run')} · {_n(results.runs['scenario'].nunique(), 'scenario')}"
+              f" · {_n(len(seeds), 'seed')} · {_n(years, 'year')} recorded</p>")
     sections = [(k, title, "".join(body[k])) for k, title in SECTIONS]
     (folder / "index.html").write_text(h.page(f"slsim report: {results.root}", header, sections, "answer"))
+
+
+def _n(count, noun: str) -> str:
+    return f"{count:g} {noun}{'' if count == 1 else 's'}"
 
 
 def outcome_table(means: pd.DataFrame, outcomes: list) -> str:
