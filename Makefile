@@ -2,9 +2,10 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+CHROMIUM ?= chromium
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-sweep baseline clean
+.PHONY: run test chromium bench bench-sweep baseline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +21,16 @@ run: $(STAMP)
 	$(BIN)/slsim-report multirun/levers
 	@echo "Sweep: multirun/levers (sweep.parquet, one folder per run); report: multirun/levers/report/index.html"
 
-## test: install if needed, then run the test suite
-test: $(STAMP)
+## test: install if needed (and Debian's chromium for the report's browser tests), then run the test suite
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
+
+## chromium: the system's chromium for Playwright (its own browser download is not used); sudo only if not root
+chromium:
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  echo "installing chromium (Debian package) for the browser tests"; \
+	  $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 ## bench: speed benchmark of the default 10-year scheme
 bench: $(STAMP)

@@ -99,3 +99,27 @@ def default_baseline(scenarios) -> str | None:
         if candidate in names:
             return candidate
     return None
+
+
+def paired_differences(
+    runs: pd.DataFrame, outcomes, baseline: str, by: str = "scenario", pair: str = "seed"
+) -> pd.DataFrame:
+    """Per scenario and seed, ``outcome`` minus the baseline's on the same seed (the rows whose means
+    :func:`paired_effects` takes): columns ``by``, ``pair`` and one per outcome; baseline excluded."""
+    ok = runs[runs["status"] == "ok"] if "status" in runs else runs
+    if baseline not in set(ok[by]):
+        raise ValueError(f"baseline scenario {baseline!r} not in the table (scenarios: {sorted(set(ok[by]))})")
+    outcomes = list(outcomes)
+    means = ok.groupby([by, pair], sort=False)[outcomes].mean()
+    base = means.xs(baseline, level=by)
+    parts = []
+    for scenario in dict.fromkeys(ok[by]):
+        if scenario == baseline:
+            continue
+        own = means.xs(scenario, level=by)
+        common = own.index.intersection(base.index)
+        diff = (own.loc[common] - base.loc[common]).astype(float)
+        parts.append(diff.reset_index().assign(**{by: scenario}))
+    if not parts:
+        return pd.DataFrame(columns=[by, pair, *outcomes])
+    return pd.concat(parts, ignore_index=True)[[by, pair, *outcomes]]

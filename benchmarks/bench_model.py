@@ -82,7 +82,7 @@ params = load_params(json.loads(sys.argv[1]))
 t2 = time.perf_counter()
 result = run_simulation(params)
 t3 = time.perf_counter()
-print(json.dumps({"import_s": t1 - t0, "compose_s": t2 - t1, "run_s": t3 - t2, "rows": len(result.timeseries)}))
+print(json.dumps({"import_s": t1 - t0, "compose_s": t2 - t1, "run_s": t3 - t2, "rows": len(result.timeseries)}, allow_nan=False))
 """
 
 
@@ -92,7 +92,7 @@ def time_process(overrides, repeats):
     for _ in range(repeats):
         t0 = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-c", _PROCESS_CODE, json.dumps(list(overrides))],
+            [sys.executable, "-c", _PROCESS_CODE, json.dumps(list(overrides), allow_nan=False)],
             cwd=REPO,
             capture_output=True,
             text=True,
@@ -288,7 +288,7 @@ def write_json_atomic(path, data):
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600; give it a normal file's mode
         with os.fdopen(fd, "w") as fh:
-            json.dump(data, fh, indent=2)
+            json.dump(data, fh, indent=2, allow_nan=False)
             fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())

@@ -162,7 +162,7 @@ def main() -> int:
         path = Path(args.json)
         fd, part = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
         with os.fdopen(fd, "w") as f:
-            json.dump(figures, f, indent=2)
+            json.dump(figures, f, indent=2, allow_nan=False)
         os.replace(part, path)
     return 1 if args.strict and not (ok_time and ok_eff and ok_over) else 0
 

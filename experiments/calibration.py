@@ -93,7 +93,7 @@ def main(argv=None) -> int:
     if args.json:
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(args.json)) or ".")
         with os.fdopen(fd, "w") as fh:
-            json.dump(table, fh, indent=2)
+            json.dump(table, fh, indent=2, allow_nan=False)
         os.replace(tmp, args.json)
     return 0
 

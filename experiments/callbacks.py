@@ -12,7 +12,10 @@ Configured in ``configs/config.yaml`` (``hydra.callbacks.sweep``), so every
   ``sensitivity.parquet`` for sensitivity sweeps) when the sweep ends, from
   :func:`experiments.collect.collect`.
 
-A single run (no ``-m``) is left alone.
+and every command (a single run too) tells :mod:`experiments.interrupts` where
+its runs go, for the one line printed if it is stopped; every job, in the
+process that runs it, calls :func:`experiments.interrupts.stop_with_parent`
+(a joblib worker then ends with the main process).
 """
 
 import sys
@@ -21,7 +24,9 @@ import time
 from pathlib import Path
 
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
+
+from experiments import interrupts
 
 POLL_SECONDS = 1.0
 QUIET_LOG_SECONDS = 10.0  # when stderr is not a terminal: a line at most this often
@@ -147,6 +152,15 @@ class Progress:
         self._thread.join(timeout=5)
         self.report(force=True)
 
+    def halt(self) -> None:
+        """Stop without a last report (the sweep was stopped; its line follows)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+        if self.tty and self._last_finished is not None:
+            self.stream.write("\n")  # end the line that was being rewritten
+            self.stream.flush()
+
 
 def _stop_idle_workers() -> None:
     """Stop joblib's worker processes once the sweep is over (else the exit waits on them)."""
@@ -154,6 +168,12 @@ def _stop_idle_workers() -> None:
     executor = getattr(loky, "_executor", None) if loky else None
     if executor is not None:
         executor.shutdown(wait=True, kill_workers=True)
+
+
+def _fixed(node: DictConfig) -> bool:
+    """Whether ``node.dir`` (Hydra's run or sweep folder) is the same on the next command
+    (not made from the time, as Hydra's default ``${now:...}`` folders are)."""
+    return "${now:" not in str(OmegaConf.to_container(node, resolve=False).get("dir"))
 
 
 class SweepCallback(Callback):
@@ -171,6 +191,20 @@ class SweepCallback(Callback):
             total = None
         self.progress = Progress(sweep_dir, total)
         self.progress.begin()
+        interrupts.watch(sweep_dir, total, sweep=True, fixed=_fixed(config.hydra.sweep), halt=self.progress.halt)
+
+    def on_run_start(self, config: DictConfig, **kwargs) -> None:
+        from experiments.jobs import plan
+        from simulation.config import params_from_cfg
+
+        try:
+            total = len(plan(params_from_cfg(config)))
+        except Exception:  # the run itself will say what is wrong
+            total = None
+        interrupts.watch(Path(config.hydra.run.dir), total, sweep=False, fixed=_fixed(config.hydra.run))
+
+    def on_job_start(self, config: DictConfig, **kwargs) -> None:
+        interrupts.stop_with_parent()
 
     def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
         from experiments.collect import CollectError, collect

@@ -74,7 +74,7 @@ def _flatten(node, prefix: str = "", out: dict | None = None) -> dict:
         for key, value in node.items():
             _flatten(value, f"{prefix}.{key}" if prefix else str(key), out)
     elif isinstance(node, list):
-        out[prefix] = json.dumps(node)
+        out[prefix] = json.dumps(node, allow_nan=False)
     else:
         out[prefix] = node
     return out

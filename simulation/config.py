@@ -8,6 +8,7 @@ Every failure becomes a :class:`ConfigError` with a one-line message that
 names the field and what is allowed.
 """
 
+import functools
 import warnings
 from pathlib import Path
 from typing import Iterable
@@ -41,10 +42,13 @@ def params_from_cfg(cfg: DictConfig) -> SlsimConfig:
 
 
 def compose_cfg(overrides: Iterable[str] = (), *, hydra_node: bool = False) -> DictConfig:
-    """Compose ``configs/config.yaml`` with command-line style overrides."""
+    """Compose ``configs/config.yaml`` with command-line style overrides (group choices that
+    exist, switches that are ``true`` or ``false``: checked first)."""
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
+    overrides = list(overrides)
+    _check_override_text(overrides)
     register_schema()
     GlobalHydra.instance().clear()
     try:
@@ -60,6 +64,124 @@ def compose_cfg(overrides: Iterable[str] = (), *, hydra_node: bool = False) -> D
         raise ConfigError(one_line(exc)) from exc
     finally:
         GlobalHydra.instance().clear()
+
+
+def check_group_choices(parsed: list) -> None:
+    """Every config-group choice names an option of its group (an ``optional`` group, like
+    ``scenario``, would otherwise drop a name it cannot find and run without it)."""
+    for ov in parsed:
+        group = ov.key_or_group
+        if ov.is_delete() or "." in group:
+            continue
+        options = group_options(group)
+        if options is None:
+            continue  # not a group: a config key
+        for choice in _choices(ov):
+            if choice is not None and str(choice) not in options:
+                raise ConfigError(f"{group}={choice}: allowed {', '.join(options)} (options of the group {group})")
+
+
+def _choices(ov) -> list:
+    """The option names a group override chooses (each of a sweep, each of a list)."""
+    if ov.is_sweep_override():
+        if not ov.is_discrete_sweep():
+            return [ov.get_value_element_as_str()]  # a range or interval of a group: not a name
+        values = list(ov.sweep_iterator())
+    else:
+        values = [ov.value()]
+    out = []
+    for value in values:
+        out += list(value) if isinstance(value, (list, tuple)) else [value]
+    return out
+
+
+def check_value_types(parsed: list) -> None:
+    """Switches take ``true`` or ``false`` only (OmegaConf would read 2, 1, "yes" or "on" as true)."""
+    for ov in parsed:
+        if ov.is_delete() or "/" in ov.key_or_group or ov.key_or_group.startswith("hydra"):
+            continue
+        if ov.is_sweep_override():
+            values = list(ov.sweep_iterator()) if ov.is_discrete_sweep() else []
+        else:
+            values = [ov.value()]
+        for value in values:
+            check_booleans(ov.key_or_group, value)
+
+
+@functools.lru_cache(maxsize=None)
+def group_options(group: str):
+    """The options of config group ``group`` (``configs/`` and the plugins' ``hydra/...``
+    groups), or None if there is no such group."""
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    register_schema()
+    GlobalHydra.instance().clear()
+    try:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+            loader = GlobalHydra.instance().config_loader()
+            if not loader.repository.group_exists(group):
+                return None
+            return tuple(loader.get_group_options(group))
+    finally:
+        GlobalHydra.instance().clear()
+
+
+def check_booleans(key: str, value) -> None:
+    """``value`` given for config key ``key``: every switch in it (a ``bool`` of the schema) is
+    ``true`` or ``false``. Walks mappings and lists given for nodes (``levers.colocation={...}``)."""
+    _check_booleans(key, _schema_type(key), value)
+
+
+def _schema_type(key: str):
+    """The schema type at dotted ``key`` (list items by index), or None if it is not in the schema."""
+    import dataclasses
+    import typing
+
+    node = SlsimConfig
+    for part in key.split("."):
+        origin = typing.get_origin(node)
+        if dataclasses.is_dataclass(node):
+            hints = typing.get_type_hints(node)
+            if part not in hints:
+                return None
+            node = hints[part]
+        elif origin in (list, tuple) and part.isdigit():
+            node = typing.get_args(node)[0]
+        elif origin is dict:
+            node = typing.get_args(node)[1]
+        else:
+            return None
+    return node
+
+
+def _check_booleans(where: str, node, value) -> None:
+    import dataclasses
+    import typing
+
+    if node is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}={value!r}: allowed true or false")
+    elif dataclasses.is_dataclass(node) and isinstance(value, dict):
+        hints = typing.get_type_hints(node)
+        for key, item in value.items():
+            if key in hints:
+                _check_booleans(f"{where}.{key}", hints[key], item)
+    elif typing.get_origin(node) in (list, tuple) and isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check_booleans(f"{where}.{i}", typing.get_args(node)[0], item)
+
+
+def _check_override_text(overrides: list) -> None:
+    """Group choices and switches of command-line style overrides (before composing)."""
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    try:
+        parsed = OverridesParser.create().parse_overrides(list(overrides))
+    except Exception:
+        return  # composing says what is wrong
+    check_group_choices(parsed)
+    check_value_types(parsed)
 
 
 def load_params(overrides: Iterable[str] = ()) -> SlsimConfig:

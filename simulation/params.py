@@ -22,6 +22,7 @@ Conventions (Starsim-style, see docs/ODD.md):
 
 import dataclasses
 import math
+import re
 from dataclasses import FrozenInstanceError, dataclass, fields, is_dataclass
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -43,6 +44,26 @@ NEEDS = (
 ARRANGEMENTS = ("live_in", "short_break", "day_support")
 BANDS = ("band1", "band2", "band3")  # complexity bands, 1 = lowest
 
+# Upper bounds shared by many fields (each is documented beside its fields in the YAML).
+# Every number has one: a run of the largest sizes must fit in memory and finish in minutes.
+WEIGHT_MAX = 1000.0  # a weight of a mix (normalised on use): shares, percentages or counts
+HOURS_MAX = 40.0  # staff hours a week one task takes (per household, person or enquiry)
+HAZARD_MAX = 52.0  # a yearly hazard or rate whose weekly probability is drawn: once a week on average
+LOG_ODDS_MAX = 20.0  # a weight on the log-odds of referring (20 = odds x 500 million)
+STAFF_COST_MAX = 1_000_000.0  # GBP a year one post costs
+LEVER_COST_MAX = 10_000_000.0  # GBP a year of a lever's own running cost
+YEARS_MAX = 100  # run.years: the longest recorded horizon
+WEEKS_MAX = YEARS_MAX * 52  # a week number or a duration in weeks
+# sizes: what sets the agents a run holds (and so its time and memory); see README "Bad input"
+MAX_INITIAL_PEOPLE = 2000  # people (and carer households) at initialisation
+MAX_TEAMS = 20  # social-work teams
+MAX_SOCIAL_WORKERS = 2000  # social workers, in one team and across teams
+MAX_DECISIONS_PER_YEAR = 5000  # support decisions a year across teams (the default makes ~70)
+MAX_INVESTMENT_GBP = 10_000_000.0  # GBP a year of an investment event or a budget
+MAX_BOUGHT_POSTS = 200  # posts investments and a budget buy, all counted as if at once
+MAX_EVENTS = 100  # investment and shock events in a run
+MAX_FEE_GROWTH = 10.0  # how far real fee growth may raise fees, and enquiries, over a run
+
 
 class ConfigError(ValueError):
     """A parameter value outside what the model allows (one-line message)."""
@@ -53,35 +74,51 @@ class ConfigError(ValueError):
 # validator bound to that node's dotted path, so every error names its field.
 # --------------------------------------------------------------------------
 class _V:
+    # When a dict is put here, every upper bound the checks enforce is recorded in it
+    # ({dotted field, list items as name[]: bound}); tests/test_docs.py compares them
+    # with the YAML comments, where each bound is documented.
+    bounds = None
+
     def __init__(self, node, path: str):
         self.node, self.path = node, path
 
     def where(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
 
+    def sub(self, name: str) -> "_V":
+        """A validator of the child node ``name`` (per-arrangement groups whose bounds depend on the field)."""
+        return _V(getattr(self.node, name), self.where(name))
+
     def fail(self, name: str, allowed: str):
         value = getattr(self.node, name)
         raise ConfigError(f"{self.where(name)}={value!r}: allowed {allowed}")
 
-    def range(self, name, lo=None, hi=None, *, lo_open=False, hi_open=False, integer=False):
+    def range(self, name, lo, hi, *, lo_open=False, hi_open=False, integer=False):
+        """``lo <= value <= hi`` (or open ends): a finite number, or an integer. Every number
+        has an upper bound, documented beside its field in the YAML (what a run can hold)."""
         value = getattr(self.node, name)
         kind = "integer" if integer else "number"
+        low = f"{lo} {'<' if lo_open else '<='} "
+        high = f" {'<' if hi_open else '<='} {hi}"
+        if _V.bounds is not None:
+            key = re.sub(r"\[\d+\]", "[]", self.where(name))
+            _V.bounds[key] = max(hi, _V.bounds.get(key, hi))
         if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
-            raise ConfigError(f"{self.where(name)}={value!r}: must be {'an' if integer else 'a'} {kind}")
-        ok = lo is None or (value > lo if lo_open else value >= lo)
-        ok = ok and (hi is None or (value < hi if hi_open else value <= hi))
+            self.fail(name, f"{kind} {low}x{high}")
+        if not integer and not math.isfinite(value):
+            self.fail(name, f"finite {kind} {low}x{high}")
+        ok = value > lo if lo_open else value >= lo
+        ok = ok and (value < hi if hi_open else value <= hi)
         if not ok:
-            low = "" if lo is None else f"{lo} {'<' if lo_open else '<='} "
-            high = "" if hi is None else f" {'<' if hi_open else '<='} {hi}"
             self.fail(name, f"{kind} {low}x{high}")
 
     def probs(self, *names):
         for name in names:
             self.range(name, 0.0, 1.0)
 
-    def non_negative(self, *names, integer=False):
+    def non_negative(self, *names, hi, integer=False):
         for name in names:
-            self.range(name, 0 if integer else 0.0, integer=integer)
+            self.range(name, 0 if integer else 0.0, hi, integer=integer)
 
 
 def _walk(node, path: str):
@@ -127,7 +164,7 @@ class _Mix(_Sealed):
 
     def check(self, v: _V):
         names = [f.name for f in fields(self)]
-        v.non_negative(*names)
+        v.non_negative(*names, hi=WEIGHT_MAX)
         if sum(getattr(self, n) for n in names) <= 0:
             raise ConfigError(f"{v.path}: weights must not all be 0 ({', '.join(names)})")
 
@@ -148,8 +185,8 @@ class RunParams(_Sealed):
     seed: int = MISSING
 
     def check(self, v: _V):
-        v.range("years", 1, 100, integer=True)
-        v.range("warmup_weeks", 0, 2600, integer=True)
+        v.range("years", 1, YEARS_MAX, integer=True)
+        v.range("warmup_weeks", 0, 520, integer=True)
         v.range("seed", 0, 2**63 - 1, integer=True)
 
 
@@ -176,10 +213,11 @@ class WorkloadParams(_Sealed):
             "introduction_hours_per_week",
             "enquiry_hours_per_week",
             "assessment_hours_per_week",
-            "social_workers_reached_per_outreach_hour",
-            "enquiries_per_recruitment_hour",
+            hi=HOURS_MAX,
         )
-        v.non_negative("new_arrangement_weeks", integer=True)
+        v.non_negative("social_workers_reached_per_outreach_hour", hi=10.0)
+        v.non_negative("enquiries_per_recruitment_hour", hi=1.0)
+        v.non_negative("new_arrangement_weeks", hi=520, integer=True)
         v.range("matching_weeks", 1, 52, integer=True)
         v.range("new_arrangement_monitoring_multiplier", 1.0, 10.0)
         v.probs("outreach_share", "awareness_gain_per_contact")
@@ -237,8 +275,8 @@ class PerArrangement(_Sealed):
     short_break: float = MISSING
     day_support: float = MISSING
 
-    def check(self, v: _V):
-        v.non_negative(*ARRANGEMENTS)
+    # no check of its own: the unit (and so the upper bound) depends on the field; the
+    # parent checks it with ``v.sub(field).non_negative(*ARRANGEMENTS, hi=...)``
 
     def get(self, kind: str) -> float:
         return float(getattr(self, kind))
@@ -276,12 +314,8 @@ class SchemeParams(_Sealed):
         v.range("leadership_efficiency", 0.0, 0.9)
         v.range("recruitment_officers", 0, 50, integer=True)
         v.range("recruitment_officer_hours_per_week", 0.0, 60.0)
-        v.non_negative("initial_people_supported",
-            "initial_carers_approved",
-            "initial_carers_in_assessment",
-            "initial_enquiries",
-            integer=True,
-        )
+        v.non_negative("initial_people_supported", "initial_carers_approved", hi=MAX_INITIAL_PEOPLE, integer=True)
+        v.non_negative("initial_carers_in_assessment", "initial_enquiries", hi=1000, integer=True)
 
 
 @dataclass
@@ -323,23 +357,21 @@ class CarerParams(_Sealed):
     carer_agrees: float = MISSING
 
     def check(self, v: _V):
-        v.non_negative("base_enquiries_per_year",
-            "enquiry_fee_elasticity",
-            "word_of_mouth_enquiries_per_year",
-            "foster_transitions_per_year",
-            "enquiry_dropout_per_year",
+        v.non_negative("base_enquiries_per_year", hi=1000.0)
+        v.non_negative("enquiry_fee_elasticity", hi=5.0)
+        v.non_negative("word_of_mouth_enquiries_per_year", hi=5.0)
+        v.non_negative("foster_transitions_per_year", hi=100.0)
+        v.non_negative("enquiry_dropout_per_year",
             "assessment_dropout_per_year",
             "base_exit_per_year",
             "retirement_exit_at_70_per_year",
-            "retirement_age_slope",
             "dissatisfied_exit_per_year",
             "idle_exit_per_year",
-            "fee_weight",
-            "workload_weight",
-            "support_weight",
-            "breaks_weight",
-            "satisfaction_sd",
+            hi=HAZARD_MAX,
         )
+        v.non_negative("retirement_age_slope", hi=1.0)
+        v.non_negative("fee_weight", "workload_weight", "support_weight", "breaks_weight", hi=10.0)
+        v.non_negative("satisfaction_sd", hi=1.0)
         v.range("enquiry_weeks", 1, 104, integer=True)
         v.range("assessment_weeks", 1, 208, integer=True)
         v.range("foster_assessment_weeks", 1, 208, integer=True)
@@ -353,9 +385,11 @@ class CarerParams(_Sealed):
             "carer_agrees",
         )
         v.range("age_min", 18.0, 100.0)
+        v.range("age_max", 18.0, 100.0)
         v.range("age_max", self.age_min, 100.0)
+        v.range("age_mean", 18.0, 100.0)
         v.range("age_mean", self.age_min, self.age_max)
-        v.range("age_sd", 0.0)
+        v.range("age_sd", 0.0, 50.0)
         v.range("paid_break_weeks_per_year", 0.0, 52.0)
 
 
@@ -379,12 +413,11 @@ class ReferralParams(_Sealed):
         v.range("crisis_wait_tolerance_weeks", 0, 520, integer=True)
         v.range("planned_wait_tolerance_weeks", 0, 520, integer=True)
         v.probs("person_agrees")
-        v.non_negative("breakdown_per_year",
-            "breakdown_unsupported_multiplier",
-            "breakdown_dissatisfied_multiplier",
-            "death_per_year",
-        )
+        v.non_negative("breakdown_per_year", "death_per_year", hi=HAZARD_MAX)
+        v.non_negative("breakdown_unsupported_multiplier", "breakdown_dissatisfied_multiplier", hi=100.0)
         v.range("death_multiplier_older", 1.0, 100.0)
+        v.sub("introduction_weeks").non_negative(*ARRANGEMENTS, hi=52.0)
+        v.sub("planned_end_per_year").non_negative(*ARRANGEMENTS, hi=HAZARD_MAX)
         for kind in ARRANGEMENTS:
             if self.introduction_weeks.get(kind) != int(self.introduction_weeks.get(kind)):
                 raise ConfigError(
@@ -404,8 +437,8 @@ class TeamParams(_Sealed):
     def check(self, v: _V):
         if not str(self.name).isidentifier():
             v.fail("name", "a non-empty identifier (letters, digits, _)")
-        v.range("social_workers", 1, 10_000, integer=True)
-        v.non_negative("decisions_per_worker_per_year")
+        v.range("social_workers", 1, MAX_SOCIAL_WORKERS, integer=True)
+        v.non_negative("decisions_per_worker_per_year", hi=100.0)
         v.probs("crisis_share")
 
 
@@ -430,8 +463,20 @@ class SocialWorkParams(_Sealed):
     champion_contacts_per_year: float = MISSING
 
     def check(self, v: _V):
-        if len(self.teams) == 0:
-            raise ConfigError("social_work.teams: at least one team is required")
+        if not 1 <= len(self.teams) <= MAX_TEAMS:
+            raise ConfigError(f"social_work.teams: {len(self.teams)} teams; allowed 1 to {MAX_TEAMS} teams")
+        workers = sum(t.social_workers for t in self.teams)
+        if workers > MAX_SOCIAL_WORKERS:
+            raise ConfigError(
+                f"social_work.teams: {workers} social workers in all; allowed at most {MAX_SOCIAL_WORKERS} "
+                "across the teams (each is an agent every week)"
+            )
+        decisions = sum(t.social_workers * t.decisions_per_worker_per_year for t in self.teams)
+        if decisions > MAX_DECISIONS_PER_YEAR:
+            raise ConfigError(
+                f"social_work.teams: {decisions:g} support decisions a year (social_workers x "
+                f"decisions_per_worker_per_year, summed over teams); allowed at most {MAX_DECISIONS_PER_YEAR}"
+            )
         names = [team.name for team in self.teams]
         for i, name in enumerate(names):
             if name in names[:i]:
@@ -444,18 +489,15 @@ class SocialWorkParams(_Sealed):
         )
         for name in ("initial_awareness_mean", "newcomer_awareness_mean", "trust_prior"):
             v.range(name, 0.0, 1.0, lo_open=True, hi_open=True)
-        v.range("awareness_concentration", 0.0, lo_open=True)
-        v.range("crisis_wait_scale_weeks", 0.0, lo_open=True)
-        v.non_negative("awareness_decay_per_year",
-            "refer_awareness_weight",
-            "refer_trust_weight",
-            "refer_default_weight",
-            "initial_expected_wait_weeks",
-            "turnover_per_year",
-            "champion_contacts_per_year",
-        )
-        v.range("refer_intercept", -20.0, 20.0)
-        v.range("champion_after_successes", 1, integer=True)
+        v.range("awareness_concentration", 0.0, 1000.0, lo_open=True)
+        v.range("crisis_wait_scale_weeks", 0.0, 520.0, lo_open=True)
+        v.non_negative("awareness_decay_per_year", hi=HAZARD_MAX)
+        v.non_negative("refer_awareness_weight", "refer_trust_weight", "refer_default_weight", hi=LOG_ODDS_MAX)
+        v.non_negative("initial_expected_wait_weeks", hi=520.0)
+        v.non_negative("turnover_per_year", hi=2.0)
+        v.non_negative("champion_contacts_per_year", hi=100.0)
+        v.range("refer_intercept", -LOG_ODDS_MAX, LOG_ODDS_MAX)
+        v.range("champion_after_successes", 1, 1000, integer=True)
 
 
 @dataclass
@@ -476,7 +518,10 @@ class EconomicsParams(_Sealed):
             "manager_cost_per_year",
             "recruitment_officer_cost_per_year",
             "outreach_officer_cost_per_year",
+            hi=STAFF_COST_MAX,
         )
+        v.sub("carer_fee_per_week").non_negative(*ARRANGEMENTS, hi=10_000.0)
+        v.sub("savings_per_person_year").non_negative(*ARRANGEMENTS, hi=1_000_000.0)
 
 
 # --------------------------------------------------------------------------
@@ -486,7 +531,7 @@ class _Lever(_Sealed):
     """Every lever has ``enabled`` and a fixed ``annual_cost_gbp``."""
 
     def check(self, v: _V):
-        v.non_negative("annual_cost_gbp")
+        v.non_negative("annual_cost_gbp", hi=LEVER_COST_MAX)
 
 
 @dataclass
@@ -499,7 +544,8 @@ class ColocationLever(_Lever):
 
     def check(self, v: _V):
         super().check(v)
-        v.non_negative("contacts_per_worker_per_year", "refer_weight")
+        v.non_negative("contacts_per_worker_per_year", hi=100.0)
+        v.non_negative("refer_weight", hi=LOG_ODDS_MAX)
 
 
 @dataclass
@@ -513,7 +559,7 @@ class TeamMeetingsLever(_Lever):
     def check(self, v: _V):
         super().check(v)
         v.range("meetings_per_year", 0.0, 52.0)
-        v.non_negative("hours_per_meeting")
+        v.non_negative("hours_per_meeting", hi=HOURS_MAX)
 
 
 @dataclass
@@ -532,7 +578,7 @@ class ReferralRouteLever(_Lever):
 
     def check(self, v: _V):
         super().check(v)
-        v.non_negative("refer_weight")
+        v.non_negative("refer_weight", hi=LOG_ODDS_MAX)
         v.range("matching_weeks", 1, 52, integer=True)
 
 
@@ -569,9 +615,9 @@ class SwChampionsLever(_Lever):
 
     def check(self, v: _V):
         super().check(v)
-        v.non_negative("initial_champions_per_team", integer=True)
-        v.range("champion_after_successes", 1, integer=True)
-        v.non_negative("contacts_per_year")
+        v.non_negative("initial_champions_per_team", hi=MAX_SOCIAL_WORKERS, integer=True)
+        v.range("champion_after_successes", 1, 1000, integer=True)
+        v.non_negative("contacts_per_year", hi=100.0)
 
 
 @dataclass
@@ -583,8 +629,8 @@ class CarerChampionsLever(_Lever):
 
     def check(self, v: _V):
         super().check(v)
-        v.non_negative("champions", integer=True)
-        v.non_negative("enquiries_per_champion_per_year")
+        v.non_negative("champions", hi=100, integer=True)
+        v.non_negative("enquiries_per_champion_per_year", hi=50.0)
 
 
 @dataclass
@@ -597,7 +643,7 @@ class BusinessCaseLever(_Lever):
     def check(self, v: _V):
         super().check(v)
         v.probs("evidence_weight")
-        v.range("evidence_threshold_gbp", 0.0, lo_open=True)
+        v.range("evidence_threshold_gbp", 0.0, 1e9, lo_open=True)
 
 
 @dataclass
@@ -612,7 +658,7 @@ class PeerNetworkLever(_Lever):
         super().check(v)
         v.range("assessment_reduction", 0.0, 0.9)
         v.range("agreement_gain", 0.0, 1.0)
-        v.non_negative("ramp_years")
+        v.non_negative("ramp_years", hi=float(YEARS_MAX))
 
 
 @dataclass
@@ -625,7 +671,7 @@ class ChannelTrackingLever(_Lever):
     def check(self, v: _V):
         super().check(v)
         v.range("conversion_gain", 0.0, 5.0)
-        v.non_negative("ramp_years")
+        v.non_negative("ramp_years", hi=float(YEARS_MAX))
 
 
 @dataclass
@@ -675,7 +721,7 @@ class CarerSupportLever(_Lever):
         super().check(v)
         v.range("paid_break_weeks_per_year", 0.0, 52.0)
         v.probs("satisfaction_boost")
-        v.non_negative("cost_per_household_per_year_gbp")
+        v.non_negative("cost_per_household_per_year_gbp", hi=100_000.0)
 
 
 @dataclass
@@ -687,7 +733,7 @@ class ReferralIncentivesLever(_Lever):
 
     def check(self, v: _V):
         super().check(v)
-        v.non_negative("bonus_gbp")
+        v.non_negative("bonus_gbp", hi=100_000.0)
         v.range("word_of_mouth_multiplier", 1.0, 10.0)
 
 
@@ -735,8 +781,8 @@ class CouncilParams(_Sealed):
     def check(self, v: _V):
         v.range("review_every_weeks", 1, 520, integer=True)
         v.range("posts_per_investment", 1, 20, integer=True)
-        v.range("investment_years", 0.0, 100.0, lo_open=True)
-        v.non_negative("max_extra_posts", integer=True)
+        v.range("investment_years", 0.0, float(YEARS_MAX), lo_open=True)
+        v.non_negative("max_extra_posts", hi=100, integer=True)
 
 
 # --------------------------------------------------------------------------
@@ -750,6 +796,15 @@ SHOCK_KINDS = (
     "carer_retirement_wave",  # size: relative increase of the retirement hazard
     "funding_cut",  # size: scheme-worker posts removed
 )
+# the largest size of each kind (base/shocks.yaml): it keeps a run finite, in memory and quick
+SHOCK_SIZE_MAX = {
+    "investment": MAX_INVESTMENT_GBP,  # GBP a year (posts bought: at most MAX_BOUGHT_POSTS in all)
+    "pandemic": 10.0,  # ten times the 2020 severity
+    "cost_of_living": 1.0,  # 100% a year of extra inflation
+    "sw_turnover_spike": 5.0,  # turnover six times its rate
+    "carer_retirement_wave": 10.0,  # retirement hazard eleven times its rate
+    "funding_cut": 250.0,  # posts: every scheme-worker (200) or recruitment (50) post
+}
 POSTS = ("scheme_worker", "recruitment_officer", "outreach_officer")  # what an investment can buy
 CUT_POSTS = ("scheme_worker", "recruitment_officer")  # the scheme's own posts, which a funding cut can remove
 
@@ -765,9 +820,9 @@ class ShockEvent(_Sealed):
     def check(self, v: _V):
         if self.kind not in SHOCK_KINDS:
             v.fail("kind", f"one of {', '.join(SHOCK_KINDS)}")
-        v.range("start_week", 1, integer=True)
-        v.range("duration_weeks", 1, integer=True)
-        v.non_negative("size")
+        v.range("start_week", 1, WEEKS_MAX, integer=True)
+        v.range("duration_weeks", 1, WEEKS_MAX, integer=True)
+        v.non_negative("size", hi=SHOCK_SIZE_MAX[self.kind])
         if self.post not in POSTS:
             v.fail("post", f"one of {', '.join(POSTS)}")
         if self.kind == "funding_cut" and self.post not in CUT_POSTS:
@@ -793,7 +848,7 @@ class PandemicEffects(_Sealed):
 
     def check(self, v: _V):
         v.probs("satisfaction_drop", "decision_reduction", "enquiry_reduction")
-        v.non_negative("monitoring_increase")
+        v.non_negative("monitoring_increase", hi=10.0)
 
 
 @dataclass
@@ -806,11 +861,13 @@ class ShocksParams(_Sealed):
     scale: float = 1.0  # every event's size is multiplied by it (funding_cut posts rounded half up)
 
     def __post_init__(self):
-        if isinstance(self.scale, bool) or not isinstance(self.scale, (int, float)) or not 0 <= self.scale <= 100:
-            raise ConfigError(f"shocks.scale={self.scale!r}: allowed number 0 <= x <= 100")
+        _V(self, "shocks").range("scale", 0.0, 100.0)
+        if len(self.events) > MAX_EVENTS:
+            raise ConfigError(f"shocks.events: {len(self.events)} events; allowed at most {MAX_EVENTS}")
         built = {}
         for name, raw in dict(self.events).items():
             event = raw if isinstance(raw, ShockEvent) else _build_event(name, raw)
+            _walk(event, f"shocks.events.{name}")  # before scaling: the size as given must be a number
             if self.scale != 1.0 and not isinstance(raw, ShockEvent):
                 size = event.size * self.scale
                 event = dataclasses.replace(event, size=float(math.floor(size + 0.5)) if event.kind == "funding_cut" else size)
@@ -835,8 +892,9 @@ def _build_event(name: str, raw) -> ShockEvent:
             raise ConfigError(f"{where}.{key}: missing (an event needs {', '.join(_EVENT_REQUIRED)})")
     values = dict(raw)
     size = values["size"]
-    if isinstance(size, int) and not isinstance(size, bool):
-        values["size"] = float(size)  # sizes are numbers; keep the weekly columns float
+    # sizes are numbers; keep the weekly columns float (a huge integer is left for the range check)
+    if isinstance(size, int) and not isinstance(size, bool) and abs(size) <= 2**53:
+        values["size"] = float(size)
     return ShockEvent(**values)
 
 
@@ -864,7 +922,7 @@ class BudgetShares(_Sealed):
     fees: float = MISSING
 
     def check(self, v: _V):
-        v.non_negative(*BUDGET_CHANNELS)
+        v.non_negative(*BUDGET_CHANNELS, hi=WEIGHT_MAX)
 
     def normalised(self) -> dict:
         """{channel: share} summing to 1 (all 0 if no weight is given)."""
@@ -881,8 +939,9 @@ class BudgetParams(_Sealed):
     shares: BudgetShares = MISSING
 
     def check(self, v: _V):
-        v.non_negative("gbp_per_year", "years")
-        v.range("start_week", 1, integer=True)
+        v.non_negative("gbp_per_year", hi=MAX_INVESTMENT_GBP)
+        v.non_negative("years", hi=float(YEARS_MAX))
+        v.range("start_week", 1, WEEKS_MAX, integer=True)
         if self.years > 0 and self.shares.fees > 0 and self.gbp_per_year > 0:
             raise ConfigError(
                 f"budget.shares.fees={self.shares.fees}: a fee rise cannot be time-limited "
@@ -891,6 +950,9 @@ class BudgetParams(_Sealed):
 
 
 SAMPLE_METHODS = ("none", "sobol", "morris")
+MAX_SAMPLE_ROWS = 200_000  # rows of a SALib sample (the design matrix is built in every job)
+MAX_SAMPLE_PARAMETERS = 50  # parameters a sample varies
+EXPERIMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")  # a plain folder name (multirun/<name>/)
 
 
 def sample_rows(method: str, n: int, d: int, second_order: bool = False) -> int:
@@ -922,28 +984,40 @@ class SampleParams(_Sealed):
     def check(self, v: _V):
         if self.method not in SAMPLE_METHODS:
             v.fail("method", f"one of {', '.join(SAMPLE_METHODS)}")
-        v.range("n", 1, integer=True)
+        v.range("n", 1, 2**16, integer=True)
         v.range("seed", 0, 2**32 - 1, integer=True)
         v.range("levels", 2, 100, integer=True)
-        v.range("index", 0, integer=True)
-        v.range("rows_per_job", 1, integer=True)
+        v.range("index", 0, MAX_SAMPLE_ROWS, integer=True)
+        v.range("rows_per_job", 1, MAX_SAMPLE_ROWS, integer=True)
         if self.method == "none":
             return
         if self.method == "sobol" and self.n & (self.n - 1):
             v.fail("n", "a power of 2 for sobol (Saltelli's scheme keeps its balance properties only then)")
         if self.method == "morris" and self.n < 2:
             v.fail("n", "integer >= 2 trajectories for morris")
-        if len(self.parameters) < 2:
+        if not 2 <= len(self.parameters) <= MAX_SAMPLE_PARAMETERS:
             raise ConfigError(
-                f"{v.where('parameters')}: {len(self.parameters)} given; allowed: at least 2 "
+                f"{v.where('parameters')}: {len(self.parameters)} given; allowed: 2 to {MAX_SAMPLE_PARAMETERS} "
                 "entries 'dotted.key: [low, high]'"
             )
         for key, bounds in self.parameters.items():
-            numbers = all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+            numbers = all(
+                isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in bounds
+            )
             if len(bounds) != 2 or not numbers or not bounds[0] < bounds[1]:
-                raise ConfigError(f"{v.where('parameters')}.{key}={list(bounds)}: allowed [low, high] with low < high")
+                raise ConfigError(
+                    f"{v.where('parameters')}.{key}={list(bounds)}: allowed [low, high], finite numbers with low < high"
+                )
         if not self.outputs:
             raise ConfigError(f"{v.where('outputs')}: empty; allowed: summary outcome names")
+        rows = sample_rows(self.method, self.n, len(self.parameters), bool(self.second_order))
+        if rows > MAX_SAMPLE_ROWS:
+            raise ConfigError(
+                f"{v.where('n')}={self.n}: the sample would have {rows} rows; allowed at most {MAX_SAMPLE_ROWS} "
+                "(a smaller n, or fewer parameters)"
+            )
+        if self.index >= rows:
+            v.fail("index", f"integer 0 <= x < {rows} (rows of the sample)")
 
 
 @dataclass
@@ -965,8 +1039,11 @@ class ExperimentParams(_Sealed):
                 raise ConfigError(
                     f"{v.where('sample.outputs')}[{i}]={name!r}: allowed summary outcomes: {', '.join(OUTCOME_DIRECTIONS)}"
                 )
-        if not self.name or any(c in self.name for c in "/\\ "):
-            v.fail("name", "a non-empty name without spaces or slashes")
+        if not isinstance(self.name, str) or not EXPERIMENT_NAME.fullmatch(self.name):
+            v.fail(
+                "name",
+                "a plain folder name: 1-100 letters, digits, '.', '_', '+' or '-', starting with a letter or digit",
+            )
 
 
 @dataclass
@@ -1020,6 +1097,74 @@ class SlsimConfig(_Sealed):
                         "allowed: events of one kind that do not overlap"
                     )
         self._check_budget(horizon)
+        self._check_sizes()
+
+    def _spent(self) -> dict:
+        """{channel: GBP/year} the budget spends ({} when nothing is spent)."""
+        b, shares = self.budget, self.budget.shares.normalised()
+        if b.gbp_per_year <= 0 or not any(shares.values()):
+            return {}
+        return {c: b.gbp_per_year * share for c, share in shares.items()}
+
+    def _budget_fee_rise(self) -> float:
+        """The real fee rise the budget buys (a fraction; 0 without one)."""
+        money = self._spent()
+        if not money.get("fees"):
+            return 0.0
+        bill = week0_fee_bill(self)
+        return money["fees"] / bill if bill > 0 else math.inf
+
+    def _check_sizes(self) -> None:
+        """What the run will hold must fit: events, posts bought, and how far fees can carry enquiries."""
+        money = self._spent()
+        budget_events = [c for c in BUDGET_POST_CHANNELS if money.get(c, 0) > 0]
+        if len(self.shocks.events) + len(budget_events) > MAX_EVENTS:
+            raise ConfigError(
+                f"shocks.events: {len(self.shocks.events)} events (and {len(budget_events)} from the budget); "
+                f"allowed at most {MAX_EVENTS} in all"
+            )
+        e = self.economics
+        unit = {
+            "scheme_worker": e.scheme_worker_cost_per_year,
+            "recruitment_officer": e.recruitment_officer_cost_per_year,
+            "outreach_officer": e.outreach_officer_cost_per_year,
+        }
+        events = self.shocks.events.items()
+        bought = [(f"shocks.events.{n}", ev.size, ev.post) for n, ev in events if ev.kind == "investment"]
+        bought += [(f"budget.shares.{c}", money[c], BUDGET_POST_CHANNELS[c]) for c in budget_events]
+        posts = 0
+        for where, gbp, post in bought:
+            posts += int(gbp // unit[post]) if unit[post] > 0 else 0
+            if posts > MAX_BOUGHT_POSTS:
+                raise ConfigError(
+                    f"{where}: investments and the budget would buy {posts} or more posts (GBP a year / "
+                    f"economics.{post}_cost_per_year, counted as if all at once); allowed at most {MAX_BOUGHT_POSTS}"
+                )
+        # real fees: fee_uplift_per_year against inflation, compounded over warm-up and horizon,
+        # raise enquiries as (real fee index)^carers.enquiry_fee_elasticity (model.carer_pipeline)
+        lv = self.levers.fee_uplift
+        rise = self._budget_fee_rise() + (lv.fee_increase if lv.enabled else 0.0)
+        if self._spent().get("fees") and not -0.5 <= rise <= 2.0:
+            raise ConfigError(
+                f"budget.gbp_per_year={self.budget.gbp_per_year}: the fee share buys a real fee rise of {rise:.3g} "
+                f"(money / the week-0 fee bill, with levers.fee_uplift.fee_increase); allowed -0.5 <= x <= 2.0"
+            )
+        extra = lv.extra_uplift_per_year if lv.enabled else 0.0
+        per_year = (1 + e.fee_uplift_per_year) * (1 + max(extra, 0.0)) / (1 + e.inflation_per_year)
+        years = (self.run.warmup_weeks + self.weeks) / 52 + 2  # whole uplifts either side of the span
+        log_growth = math.log1p(max(rise, 0.0)) + years * math.log(max(per_year, 1.0))
+        log_enquiries = log_growth * self.carers.enquiry_fee_elasticity
+        if max(log_growth, log_enquiries) > math.log(MAX_FEE_GROWTH):
+            def fold(x):
+                return f"{math.exp(min(x, 700.0)):.3g}"
+
+            raise ConfigError(
+                f"economics.fee_uplift_per_year={e.fee_uplift_per_year}: real carer fees could grow up to "
+                f"{fold(log_growth)}-fold over the run (against economics.inflation_per_year={e.inflation_per_year}, "
+                "with the fee_uplift lever and a budget's fee rise, over warm-up and horizon), multiplying "
+                f"enquiries up to {fold(log_enquiries)}-fold (carers.enquiry_fee_elasticity="
+                f"{self.carers.enquiry_fee_elasticity}); allowed at most {MAX_FEE_GROWTH:g}-fold"
+            )
 
     def _check_budget(self, horizon: int) -> None:
         """A budget that will be spent must fit the run (simulation/budget.py spends it)."""

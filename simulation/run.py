@@ -73,7 +73,7 @@ def write_run_folder(result: RunResult, run_dir, config_yaml: str, meta: dict | 
     try:
         (tmp / "config.yaml").write_text(config_yaml)
         meta = {"seed": result.params.run.seed, **(meta or {}), "versions": versions()}
-        (tmp / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n")
+        (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, allow_nan=False) + "\n")
         result.timeseries.to_parquet(tmp / "timeseries.parquet", index=False, engine="pyarrow")
         result.events.to_parquet(tmp / "events.parquet", index=False, engine="pyarrow")
         summary = {
@@ -86,7 +86,7 @@ def write_run_folder(result: RunResult, run_dir, config_yaml: str, meta: dict | 
             "shocks": result.shocks,
             "files": {name: (tmp / name).stat().st_size for name in SIZED_FILES},  # bytes: a truncated file shows
         }
-        (tmp / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n")
+        (tmp / SUMMARY_FILE).write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n")
         for name in RUN_FILES:  # summary.json last: its presence marks a complete run
             os.replace(tmp / name, run_dir / name)
         (run_dir / FAILED_FILE).unlink(missing_ok=True)  # an earlier failure of this run is superseded
@@ -107,7 +107,7 @@ def write_failure(run_dir, config_yaml: str, meta: dict, error: str, trace: str)
     try:
         (tmp / "config.yaml").write_text(config_yaml)
         record = {**meta, "error": error, "traceback": trace, "versions": versions()}
-        (tmp / FAILED_FILE).write_text(json.dumps(record, indent=2) + "\n")
+        (tmp / FAILED_FILE).write_text(json.dumps(record, indent=2, allow_nan=False) + "\n")
         for name in ("config.yaml", FAILED_FILE):
             os.replace(tmp / name, run_dir / name)
     finally:

@@ -144,8 +144,14 @@ def test_every_figure_renders_with_its_axes(tmp_path):
     effects = pd.DataFrame({"scenario": ["a", "b"], "effect": [2.0, -1.0], "ci_low": [1.0, -2.0], "ci_high": [3.0, 0.5]})
     sens = pd.DataFrame({"method": "sobol", "output": "y", "parameter": ["p1", "p2"], "S1": [0.6, 0.2],
                          "S1_conf": [0.1, 0.05], "ST": [0.7, 0.3], "ST_conf": [0.1, 0.05]})
-    ce = pd.DataFrame({"scenario": ["a"], "d_cost": [1000.0], "d_cost_low": [800.0], "d_cost_high": [1200.0],
-                       "d_people": [2.0], "d_people_low": [1.0], "d_people_high": [3.0]})
+    ce = pd.DataFrame({"rank": [1, 2, 3], "scenario": ["levers=all", "a", "b"],
+                       "d_cost_year": [400000.0, 1000.0, 3000.0], "d_cost_year_low": [390000.0, 800.0, 2900.0],
+                       "d_cost_year_high": [410000.0, 1200.0, 3100.0], "d_people": [100.0, 2.0, -1.0],
+                       "d_people_low": [90.0, 1.0, -3.0], "d_people_high": [110.0, 3.0, 1.0]})
+    morris = pd.DataFrame({"method": "morris", "output": "net_benefit_gbp", "parameter": ["p1", "p2"],
+                           "mu_star": [1.2e6, 3.4e5], "mu_star_conf": [2e5, 1e5]})  # GBP: no '1e6' offset text
+    curve = pd.DataFrame({"wtp": [0.0, 0.0, 0.0, 1000.0, 1000.0, 1000.0], "scenario": ["base", "a", "b"] * 2,
+                          "probability": [1.0, 0.0, 0.0, 0.2, 0.5, 0.3]})
     shocks = pd.DataFrame({"kind": ["pandemic", "pandemic", "funding_cut"], "group": ["levers=none"] * 3,
                            "depth": [5.0, 7.0, 3.0], "weeks_to_recover": [10.0, None, 4.0]})
     cases = {
@@ -154,8 +160,12 @@ def test_every_figure_renders_with_its_axes(tmp_path):
         "tornado": (figures.tornado(effects, "extra people"), "extra people", "scenario"),
         "sensitivity": (figures.sensitivity_indices(sens), "Sobol index (S1 first order, ST total order; lines: 95% CI)",
                         "parameter"),
-        "ce_plane": (figures.ce_plane(ce), "extra cost over the run against the baseline, GBP thousands (additional cost, paired)",
-                     "extra people supported at the end (paired)"),
+        "sensitivity_morris": (figures.sensitivity_indices(morris), "Morris mu* (mean absolute elementary effect; "
+                               "lines: 95% CI)", "parameter"),
+        "ce_plane": (figures.ce_plane(ce), "extra cost a year against the baseline",
+                     "extra people supported at the end"),
+        "ceac": (figures.ceac_curve(curve, {"a": 1, "b": 2}, 500.0, curve[curve["scenario"] != "b"]),
+                 "willingness to pay a year per extra person supported at the end", "probability most cost-effective"),
         "shock_recovery": (figures.shock_recovery(shocks), "shock", "depth (people below pre-shock level)"),
         "staff_time": (figures.staff_time(weekly, "base"), "week", "staff hours per week"),
     }
@@ -164,8 +174,31 @@ def test_every_figure_renders_with_its_axes(tmp_path):
         assert (ax.get_xlabel(), ax.get_ylabel()) == (xlabel, ylabel), name
         fig.savefig(tmp_path / f"{name}.png")
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
+        assert_no_clipped_or_offset_text(fig, name)
     assert len(cases["fan_chart"][0].get_axes()) >= 2  # a panel per scenario
     assert [t.get_text() for t in cases["tornado"][0].axes[0].get_yticklabels()] == ["b", "a"]  # largest on top
+    plane = cases["ce_plane"][0]
+    assert len([a for a in plane.axes if a.get_visible() and a.axison]) == 2  # every lever at once: a panel apart
+    numbers = {t.get_text() for a in plane.axes for t in a.texts}
+    assert {"1", "2", "3"} <= numbers  # numbered points, with a key
+    assert any("2  A" in t.get_text() or "All levers together" in t.get_text() for a in plane.axes for t in a.texts)
+
+
+def assert_no_clipped_or_offset_text(fig, name):
+    """Every visible text lies inside the figure (a title losing its ')' fails), and no axis shows an
+    offset or scale text ('1e6') that could overlap its label."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    drawn = fig.get_tightbbox(renderer)  # inches: everything drawn, titles, labels and annotations included
+    width, height = fig.get_size_inches()
+    assert drawn.x0 >= -0.02 and drawn.y0 >= -0.02 and drawn.x1 <= width + 0.02 and drawn.y1 <= height + 0.02, \
+        f"{name}: something is drawn off the figure ({drawn} in a {width} x {height} inch figure)"
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            assert not axis.get_offset_text().get_text(), f"{name}: offset text {axis.get_offset_text().get_text()}"
 
 
 # ---------------------------------------------------------------------------
@@ -186,8 +219,8 @@ def test_report_of_a_sweep_has_every_section_and_embedded_figures(tiny_sweep, ca
     page = (out / "index.html").read_text()
     for key, title in SECTIONS:
         assert f"<section id='{key}'><h2>{title}</h2>" in page, key
-    assert page.count("data:image/png;base64,") == 5  # fan chart, tornado, CE plane, funnel, staff time
-    for name in ("fan_chart", "tornado", "ce_plane", "pipeline_funnel", "staff_time"):
+    assert page.count("data:image/png;base64,") == 6  # fan chart, tornado, CE plane, CEAC, funnel, staff time
+    for name in ("fan_chart", "tornado", "ce_plane", "ceac", "pipeline_funnel", "staff_time"):
         assert (out / "figures" / f"{name}.png").exists()
     effects = pd.read_csv(out / "tables" / "effects.csv")
     assert list(effects["scenario"]) == ["levers=extra_workers"]

@@ -163,3 +163,66 @@ def test_every_shock_kind_and_event_field_is_documented_in_yaml_and_odd():
     for field in dataclasses.fields(ShockEvent):
         assert field.name in shocks_yaml, f"event field {field.name} not described in base/shocks.yaml"
         assert f"`{field.name}`" in odd, f"event field {field.name} is not described in docs/ODD.md"
+
+
+# (e) every number has an upper bound, stated beside its field in the YAML ---------------------
+# a bound is stated as "upper bound N", "<= N" or a range "L-N" (0-1); N may be 2^k or 2^k - 1
+_NUM = r"(2\^\d+(?:\s*-\s*1)?|\d[\d,]*(?:\.\d+)?(?:e[+-]?\d+)?)"
+
+
+def _stated_bounds(text) -> set:
+    out = set()
+    for pattern in (rf"upper bound {_NUM}", rf"<=\s*{_NUM}", rf"\b\d+(?:\.\d+)?-{_NUM}"):
+        for m in re.finditer(pattern, text):
+            number = m.group(1).rstrip(",")
+            power = re.fullmatch(r"2\^(\d+)(\s*-\s*1)?", number)
+            out.add(float(2 ** int(power.group(1)) - (1 if power.group(2) else 0)) if power else float(number.replace(",", "")))
+    return out
+
+
+@pytest.fixture(scope="module")
+def enforced_bounds():
+    """{dotted field: upper bound} that the checks of simulation/params.py enforce (recorded by _V)."""
+    from simulation.config import load_params
+    from simulation.params import _V
+
+    _V.bounds = {}
+    try:
+        load_params(["levers=all"])  # every node is checked, whichever levers are on
+        return dict(_V.bounds)
+    finally:
+        _V.bounds = None
+
+
+def test_every_number_has_an_upper_bound(enforced_bounds):
+    params = paramdoc.collect()
+    numeric = []
+    for p in params:
+        values = [v.split(": ", 1)[-1] for v in p.default.split("; ")]
+        parsed = [yaml.safe_load(v) for v in values]
+        if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in parsed):
+            numeric.append(p.name)
+    unbounded = sorted(set(numeric) - set(enforced_bounds))
+    assert not unbounded, f"numbers without an upper bound in simulation/params.py: {unbounded}"
+    undocumented_fields = sorted(set(enforced_bounds) - {p.name for p in params})
+    assert not undocumented_fields, f"bounds on fields missing from the table: {undocumented_fields}"
+
+
+@pytest.mark.parametrize("p", [p for p in paramdoc.collect()], ids=lambda p: p.name)
+def test_yaml_comment_states_the_upper_bound(p, enforced_bounds):
+    bound = enforced_bounds.get(p.name)
+    if bound is None:
+        return  # not a number (names, switches, lists)
+    text = " ".join([p.comment, *p.notes])
+    if float(bound) not in _stated_bounds(text):
+        where = f"{p.file}:{p.line} {p.name}" + (" (comment inherited from the parent line)" if p.inherited else "")
+        pytest.fail(f"{where}: the comment does not state the upper bound {bound:,} the checks enforce "
+                    f"(write 'upper bound {bound:,}'): {p.comment!r}", pytrace=False)
+
+
+def test_stated_bounds_are_read_as_written():
+    assert _stated_bounds("persons; upper bound 5,000: the largest scheme") == {5000.0}
+    assert _stated_bounds("0-1 (assumption)") == {1.0}
+    assert _stated_bounds("upper bound 2^63 - 1 (numpy)") == {float(2**63 - 1)}
+    assert _stated_bounds("-0.5 <= x <= 2") == {2.0}
+    assert _stated_bounds("about 40 hours") == set()

@@ -1,0 +1,45 @@
+"""The analysis's assumptions: ``configs/analysis.yaml``, overridden by ``slsim-report``'s flags."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from analysis.results import AnalysisError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = ROOT / "configs" / "analysis.yaml"
+
+
+@dataclass
+class Settings:
+    savings_per_person_year: float
+    savings_range: tuple
+    confidence: float
+    target_people: float
+    baseline: str | None
+
+
+def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
+    """``configs/analysis.yaml`` with flag overrides, checked (one-line AnalysisError naming the field)."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text()) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise AnalysisError(f"{path}: unreadable ({str(exc).splitlines()[0]})")
+    allowed = set(Settings.__dataclass_fields__)
+    unknown = set(raw) - allowed
+    if unknown:
+        raise AnalysisError(f"{path}: unknown key {sorted(unknown)[0]} (allowed keys: {', '.join(sorted(allowed))})")
+    raw.update({k: v for k, v in overrides.items() if v is not None})
+    for key in ("savings_per_person_year", "target_people"):
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise AnalysisError(f"{key}={value!r}: allowed a number >= 0")
+    rng = raw.get("savings_range")
+    if not isinstance(rng, (list, tuple)) or not all(isinstance(x, (int, float)) and x >= 0 for x in rng):
+        raise AnalysisError(f"savings_range={rng!r}: allowed a list of numbers >= 0")
+    conf = raw.get("confidence")
+    if not isinstance(conf, float) or not 0 < conf < 1:
+        raise AnalysisError(f"confidence={conf!r}: allowed a number 0 < x < 1")
+    return Settings(float(raw["savings_per_person_year"]), tuple(float(x) for x in rng), conf,
+                    float(raw["target_people"]), raw.get("baseline"))
