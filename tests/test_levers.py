@@ -7,7 +7,7 @@ the paired differences (lever on - lever off), which must clear zero by
 the few numbers the tests need (see :func:`measure`).
 
 Each lever is tested on the outcome its mechanism acts on
-(simulation/interventions.py), not only on people supported:
+(simulation/levers/, simulation/conditions.py), not only on people supported:
 
 ============================  =====================================================
 lever                         outcome (lever on vs off, same seeds)
