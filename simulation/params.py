@@ -23,12 +23,14 @@ Conventions (Starsim-style, see docs/ODD.md):
 import dataclasses
 import math
 import re
-from dataclasses import FrozenInstanceError, dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Dict, List
 
 from omegaconf import MISSING
+
+from simulation.levers import LEVER_NAMES, LeversParams  # noqa: F401 (each lever's parameters live in its module)
 
 NEEDS = (
     "learning_disability",
@@ -44,140 +46,31 @@ NEEDS = (
 ARRANGEMENTS = ("live_in", "short_break", "day_support")
 BANDS = ("band1", "band2", "band3")  # complexity bands, 1 = lowest
 
-# Upper bounds shared by many fields (each is documented beside its fields in the YAML).
-# Every number has one: a run of the largest sizes must fit in memory and finish in minutes.
-WEIGHT_MAX = 1000.0  # a weight of a mix (normalised on use): shares, percentages or counts
-HOURS_MAX = 40.0  # staff hours a week one task takes (per household, person or enquiry)
-HAZARD_MAX = 52.0  # a yearly hazard or rate whose weekly probability is drawn: once a week on average
-LOG_ODDS_MAX = 20.0  # a weight on the log-odds of referring (20 = odds x 500 million)
-STAFF_COST_MAX = 1_000_000.0  # GBP a year one post costs
-LEVER_COST_MAX = 10_000_000.0  # GBP a year of a lever's own running cost
-YEARS_MAX = 100  # run.years: the longest recorded horizon
-WEEKS_MAX = YEARS_MAX * 52  # a week number or a duration in weeks
-# sizes: what sets the agents a run holds (and so its time and memory); see README "Bad input"
-MAX_INITIAL_PEOPLE = 2000  # people (and carer households) at initialisation
-MAX_TEAMS = 20  # social-work teams
-MAX_SOCIAL_WORKERS = 2000  # social workers, in one team and across teams
-MAX_DECISIONS_PER_YEAR = 5000  # support decisions a year across teams (the default makes ~70)
-MAX_INVESTMENT_GBP = 10_000_000.0  # GBP a year of an investment event or a budget
-MAX_BOUGHT_POSTS = 200  # posts investments and a budget buy, all counted as if at once
-MAX_EVENTS = 100  # investment and shock events in a run
-MAX_FEE_GROWTH = 10.0  # how far real fee growth may raise fees, and enquiries, over a run
+from simulation.validation import (  # noqa: F401 (ConfigError and the bounds, for callers)
+    ConfigError,
+    WEIGHT_MAX,
+    HOURS_MAX,
+    HAZARD_MAX,
+    LOG_ODDS_MAX,
+    STAFF_COST_MAX,
+    LEVER_COST_MAX,
+    YEARS_MAX,
+    WEEKS_MAX,
+    MAX_INITIAL_PEOPLE,
+    MAX_TEAMS,
+    MAX_SOCIAL_WORKERS,
+    MAX_DECISIONS_PER_YEAR,
+    MAX_INVESTMENT_GBP,
+    MAX_BOUGHT_POSTS,
+    MAX_EVENTS,
+    MAX_FEE_GROWTH,
+    _Mix,
+    _Sealed,
+    _V,
+    _walk,
+)
 
 
-class ConfigError(ValueError):
-    """A parameter value outside what the model allows (one-line message)."""
-
-
-# --------------------------------------------------------------------------
-# validation: the root walks the tree and calls each node's ``check`` with a
-# validator bound to that node's dotted path, so every error names its field.
-# --------------------------------------------------------------------------
-class _V:
-    # When a dict is put here, every upper bound the checks enforce is recorded in it
-    # ({dotted field, list items as name[]: bound}); tests/test_docs.py compares them
-    # with the YAML comments, where each bound is documented.
-    bounds = None
-
-    def __init__(self, node, path: str):
-        self.node, self.path = node, path
-
-    def where(self, name: str) -> str:
-        return f"{self.path}.{name}" if self.path else name
-
-    def sub(self, name: str) -> "_V":
-        """A validator of the child node ``name`` (per-arrangement groups whose bounds depend on the field)."""
-        return _V(getattr(self.node, name), self.where(name))
-
-    def fail(self, name: str, allowed: str):
-        value = getattr(self.node, name)
-        raise ConfigError(f"{self.where(name)}={value!r}: allowed {allowed}")
-
-    def range(self, name, lo, hi, *, lo_open=False, hi_open=False, integer=False):
-        """``lo <= value <= hi`` (or open ends): a finite number, or an integer. Every number
-        has an upper bound, documented beside its field in the YAML (what a run can hold)."""
-        value = getattr(self.node, name)
-        kind = "integer" if integer else "number"
-        low = f"{lo} {'<' if lo_open else '<='} "
-        high = f" {'<' if hi_open else '<='} {hi}"
-        if _V.bounds is not None:
-            key = re.sub(r"\[\d+\]", "[]", self.where(name))
-            _V.bounds[key] = max(hi, _V.bounds.get(key, hi))
-        if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
-            self.fail(name, f"{kind} {low}x{high}")
-        if not integer and not math.isfinite(value):
-            self.fail(name, f"finite {kind} {low}x{high}")
-        ok = value > lo if lo_open else value >= lo
-        ok = ok and (value < hi if hi_open else value <= hi)
-        if not ok:
-            self.fail(name, f"{kind} {low}x{high}")
-
-    def probs(self, *names):
-        for name in names:
-            self.range(name, 0.0, 1.0)
-
-    def non_negative(self, *names, hi, integer=False):
-        for name in names:
-            self.range(name, 0 if integer else 0.0, hi, integer=integer)
-
-
-def _walk(node, path: str):
-    """Check ``node`` and every dataclass below it, children first; lists become tuples."""
-    for f in fields(node):
-        value = getattr(node, f.name)
-        sub = f"{path}.{f.name}" if path else f.name
-        if is_dataclass(value):
-            _walk(value, sub)
-        elif isinstance(value, Mapping):
-            for key, item in value.items():
-                if is_dataclass(item):
-                    _walk(item, f"{sub}.{key}")
-        elif isinstance(value, (list, tuple)):
-            for i, item in enumerate(value):
-                if is_dataclass(item):
-                    _walk(item, f"{sub}[{i}]")
-            if isinstance(value, list):
-                object.__setattr__(node, f.name, tuple(value))  # immutable like the rest
-    check = getattr(node, "check", None)
-    if check is not None:
-        check(_V(node, path))
-
-
-class _Sealed:
-    """Immutable once built. (Not ``frozen=True``: OmegaConf makes frozen
-    dataclasses read-only nodes, which the YAML could then not merge into.)"""
-
-    def __post_init__(self):
-        object.__setattr__(self, "_sealed", True)
-
-    def __setattr__(self, name, value):
-        if self.__dict__.get("_sealed"):
-            raise FrozenInstanceError(f"cannot assign to field {name!r}: parameters are immutable")
-        object.__setattr__(self, name, value)
-
-    def __delattr__(self, name):
-        raise FrozenInstanceError(f"cannot delete field {name!r}: parameters are immutable")
-
-
-class _Mix(_Sealed):
-    """Non-negative weights over named categories, normalised on use."""
-
-    def check(self, v: _V):
-        names = [f.name for f in fields(self)]
-        v.non_negative(*names, hi=WEIGHT_MAX)
-        if sum(getattr(self, n) for n in names) <= 0:
-            raise ConfigError(f"{v.path}: weights must not all be 0 ({', '.join(names)})")
-
-    def shares(self) -> tuple:
-        """Weights normalised to sum to 1, in field order."""
-        values = [float(getattr(self, f.name)) for f in fields(self)]
-        total = sum(values)
-        return tuple(x / total for x in values)
-
-
-# --------------------------------------------------------------------------
-# groups
-# --------------------------------------------------------------------------
 @dataclass
 class RunParams(_Sealed):
     years: int = MISSING
@@ -522,251 +415,6 @@ class EconomicsParams(_Sealed):
         )
         v.sub("carer_fee_per_week").non_negative(*ARRANGEMENTS, hi=10_000.0)
         v.sub("savings_per_person_year").non_negative(*ARRANGEMENTS, hi=1_000_000.0)
-
-
-# --------------------------------------------------------------------------
-# growth levers (DESIGN.md s.3): each off in the baseline, on from week 0
-# --------------------------------------------------------------------------
-class _Lever(_Sealed):
-    """Every lever has ``enabled`` and a fixed ``annual_cost_gbp``."""
-
-    def check(self, v: _V):
-        v.non_negative("annual_cost_gbp", hi=LEVER_COST_MAX)
-
-
-@dataclass
-class ColocationLever(_Lever):
-    enabled: bool = MISSING
-    teams: List[str] = MISSING
-    contacts_per_worker_per_year: float = MISSING
-    refer_weight: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.non_negative("contacts_per_worker_per_year", hi=100.0)
-        v.non_negative("refer_weight", hi=LOG_ODDS_MAX)
-
-
-@dataclass
-class TeamMeetingsLever(_Lever):
-    enabled: bool = MISSING
-    teams: List[str] = MISSING
-    meetings_per_year: float = MISSING
-    hours_per_meeting: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.range("meetings_per_year", 0.0, 52.0)
-        v.non_negative("hours_per_meeting", hi=HOURS_MAX)
-
-
-@dataclass
-class SlByDefaultLever(_Lever):
-    enabled: bool = MISSING
-    teams: List[str] = MISSING
-    annual_cost_gbp: float = MISSING
-
-
-@dataclass
-class ReferralRouteLever(_Lever):
-    enabled: bool = MISSING
-    refer_weight: float = MISSING
-    matching_weeks: int = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.non_negative("refer_weight", hi=LOG_ODDS_MAX)
-        v.range("matching_weeks", 1, 52, integer=True)
-
-
-@dataclass
-class LeadershipLever(_Lever):
-    enabled: bool = MISSING
-    quality: float = MISSING
-    advocacy: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.probs("quality", "advocacy")
-
-
-@dataclass
-class CommissionerLever(_Lever):
-    enabled: bool = MISSING
-    push: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.probs("push")
-
-
-@dataclass
-class SwChampionsLever(_Lever):
-    enabled: bool = MISSING
-    initial_champions_per_team: int = MISSING
-    champion_after_successes: int = MISSING
-    contacts_per_year: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.non_negative("initial_champions_per_team", hi=MAX_SOCIAL_WORKERS, integer=True)
-        v.range("champion_after_successes", 1, 1000, integer=True)
-        v.non_negative("contacts_per_year", hi=100.0)
-
-
-@dataclass
-class CarerChampionsLever(_Lever):
-    enabled: bool = MISSING
-    champions: int = MISSING
-    enquiries_per_champion_per_year: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.non_negative("champions", hi=100, integer=True)
-        v.non_negative("enquiries_per_champion_per_year", hi=50.0)
-
-
-@dataclass
-class BusinessCaseLever(_Lever):
-    enabled: bool = MISSING
-    evidence_weight: float = MISSING
-    evidence_threshold_gbp: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.probs("evidence_weight")
-        v.range("evidence_threshold_gbp", 0.0, 1e9, lo_open=True)
-
-
-@dataclass
-class PeerNetworkLever(_Lever):
-    enabled: bool = MISSING
-    assessment_reduction: float = MISSING
-    agreement_gain: float = MISSING
-    ramp_years: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.range("assessment_reduction", 0.0, 0.9)
-        v.range("agreement_gain", 0.0, 1.0)
-        v.non_negative("ramp_years", hi=float(YEARS_MAX))
-
-
-@dataclass
-class ChannelTrackingLever(_Lever):
-    enabled: bool = MISSING
-    conversion_gain: float = MISSING
-    ramp_years: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.range("conversion_gain", 0.0, 5.0)
-        v.non_negative("ramp_years", hi=float(YEARS_MAX))
-
-
-@dataclass
-class ExtraWorkersLever(_Lever):
-    enabled: bool = MISSING
-    posts: int = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.range("posts", 0, 100, integer=True)
-
-
-@dataclass
-class RecruitmentPostLever(_Lever):
-    enabled: bool = MISSING
-    posts: int = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.range("posts", 0, 20, integer=True)
-
-
-@dataclass
-class FeeUpliftLever(_Lever):
-    enabled: bool = MISSING
-    fee_increase: float = MISSING
-    extra_uplift_per_year: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.range("fee_increase", -0.5, 2.0)
-        v.range("extra_uplift_per_year", -0.2, 0.5)
-
-
-@dataclass
-class CarerSupportLever(_Lever):
-    enabled: bool = MISSING
-    paid_break_weeks_per_year: float = MISSING
-    satisfaction_boost: float = MISSING
-    cost_per_household_per_year_gbp: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.range("paid_break_weeks_per_year", 0.0, 52.0)
-        v.probs("satisfaction_boost")
-        v.non_negative("cost_per_household_per_year_gbp", hi=100_000.0)
-
-
-@dataclass
-class ReferralIncentivesLever(_Lever):
-    enabled: bool = MISSING
-    bonus_gbp: float = MISSING
-    word_of_mouth_multiplier: float = MISSING
-    annual_cost_gbp: float = MISSING
-
-    def check(self, v: _V):
-        super().check(v)
-        v.non_negative("bonus_gbp", hi=100_000.0)
-        v.range("word_of_mouth_multiplier", 1.0, 10.0)
-
-
-LEVER_NAMES = (
-    "colocation", "team_meetings", "sl_by_default", "referral_route",  # collaboration
-    "leadership", "commissioner", "sw_champions", "carer_champions",  # leadership
-    "business_case", "peer_network", "channel_tracking",  # knowledge and evidence
-    "extra_workers", "recruitment_post", "fee_uplift", "carer_support", "referral_incentives",  # workforce
-)
-
-
-@dataclass
-class LeversParams(_Sealed):
-    colocation: ColocationLever = MISSING
-    team_meetings: TeamMeetingsLever = MISSING
-    sl_by_default: SlByDefaultLever = MISSING
-    referral_route: ReferralRouteLever = MISSING
-    leadership: LeadershipLever = MISSING
-    commissioner: CommissionerLever = MISSING
-    sw_champions: SwChampionsLever = MISSING
-    carer_champions: CarerChampionsLever = MISSING
-    business_case: BusinessCaseLever = MISSING
-    peer_network: PeerNetworkLever = MISSING
-    channel_tracking: ChannelTrackingLever = MISSING
-    extra_workers: ExtraWorkersLever = MISSING
-    recruitment_post: RecruitmentPostLever = MISSING
-    fee_uplift: FeeUpliftLever = MISSING
-    carer_support: CarerSupportLever = MISSING
-    referral_incentives: ReferralIncentivesLever = MISSING
-
-    def enabled(self) -> tuple:
-        """Names of the levers switched on, in LEVER_NAMES order."""
-        return tuple(n for n in LEVER_NAMES if getattr(self, n).enabled)
 
 
 @dataclass

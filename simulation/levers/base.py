@@ -3,7 +3,9 @@
 A lever is a subclass of :class:`Lever` in the module of its SASCI capability
 (``collaboration``, ``leadership``, ``evidence``, ``workforce``), listed in
 that module's ``LEVERS``. It has a name (its key under ``levers.`` in the
-config), its parameters (``self.p``: the ``levers.<name>`` node), an activity
+config), a parameter dataclass (``Params``, a :class:`LeverParams`, beside it
+in the module, validated with the rest of the tree), its parameters
+(``self.p``: the ``levers.<name>`` node), an activity
 :class:`~simulation.window.Window` (levers act from week 1: week 0 is the state
 after warm-up, the same for every scenario, so scenarios compare seed by
 seed), and hooks. Every hook defaults to "no effect", so a lever overrides
@@ -17,10 +19,20 @@ lever's own contribution. See ``docs/adding_a_lever.md`` for a worked example.
 """
 
 from simulation.units import WEEKS_PER_YEAR
+from simulation.validation import LEVER_COST_MAX, _Sealed, _V
 from simulation.window import Window
 
 
+class LeverParams(_Sealed):
+    """Parameters every lever has: ``enabled`` and a fixed ``annual_cost_gbp`` (each lever's own
+    dataclass, beside it in its module, adds the rest; the YAML is ``configs/base/levers.yaml``)."""
+
+    def check(self, v: _V):
+        v.non_negative("annual_cost_gbp", hi=LEVER_COST_MAX)
+
+
 class Lever:
+    Params = LeverParams  # the dataclass of levers.<name>
     name = ""  # key under levers.* in the config
     window = Window(start_week=1)  # acts from week 1 to the end of the run
 

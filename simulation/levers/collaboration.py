@@ -10,11 +10,32 @@
   is easier and matching quicker.
 """
 
-from simulation.levers.base import Lever
+from dataclasses import dataclass
+from typing import List
+
+from omegaconf import MISSING
+
+from simulation.levers.base import Lever, LeverParams
 from simulation.units import WEEKS_PER_YEAR, weekly_probability
+from simulation.validation import HOURS_MAX, LOG_ODDS_MAX, _V
+
+
+@dataclass
+class ColocationParams(LeverParams):
+    enabled: bool = MISSING
+    teams: List[str] = MISSING
+    contacts_per_worker_per_year: float = MISSING
+    refer_weight: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("contacts_per_worker_per_year", hi=100.0)
+        v.non_negative("refer_weight", hi=LOG_ODDS_MAX)
 
 
 class Colocation(Lever):
+    Params = ColocationParams
     name = "colocation"
 
     def refer_log_odds(self, team: str) -> float:
@@ -25,7 +46,22 @@ class Colocation(Lever):
         return tuple((team, p_week) for team in self.p.teams)
 
 
+@dataclass
+class TeamMeetingsParams(LeverParams):
+    enabled: bool = MISSING
+    teams: List[str] = MISSING
+    meetings_per_year: float = MISSING
+    hours_per_meeting: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("meetings_per_year", 0.0, 52.0)
+        v.non_negative("hours_per_meeting", hi=HOURS_MAX)
+
+
 class TeamMeetings(Lever):
+    Params = TeamMeetingsParams
     name = "team_meetings"
 
     def meetings_due(self, week: int) -> tuple:
@@ -35,14 +71,36 @@ class TeamMeetings(Lever):
         return ()
 
 
+@dataclass
+class SlByDefaultParams(LeverParams):
+    enabled: bool = MISSING
+    teams: List[str] = MISSING
+    annual_cost_gbp: float = MISSING
+
+
 class SlByDefault(Lever):
+    Params = SlByDefaultParams
     name = "sl_by_default"
 
     def by_default(self, team: str) -> bool:
         return team in self.p.teams
 
 
+@dataclass
+class ReferralRouteParams(LeverParams):
+    enabled: bool = MISSING
+    refer_weight: float = MISSING
+    matching_weeks: int = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("refer_weight", hi=LOG_ODDS_MAX)
+        v.range("matching_weeks", 1, 52, integer=True)
+
+
 class ReferralRoute(Lever):
+    Params = ReferralRouteParams
     name = "referral_route"
 
     def refer_log_odds(self, team: str) -> float:

@@ -10,11 +10,29 @@
 """
 
 import math
+from dataclasses import dataclass
 
-from simulation.levers.base import Lever
+from omegaconf import MISSING
+
+from simulation.levers.base import Lever, LeverParams
+from simulation.validation import YEARS_MAX, _V
+
+
+@dataclass
+class BusinessCaseParams(LeverParams):
+    enabled: bool = MISSING
+    evidence_weight: float = MISSING
+    evidence_threshold_gbp: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.probs("evidence_weight")
+        v.range("evidence_threshold_gbp", 0.0, 1e9, lo_open=True)
 
 
 class BusinessCase(Lever):
+    Params = BusinessCaseParams
     name = "business_case"
 
     def evidence(self, savings_last_year: float) -> float:
@@ -25,7 +43,23 @@ class BusinessCase(Lever):
         return stay * (1.0 - self.p.evidence_weight * self.evidence(savings_last_year))
 
 
+@dataclass
+class PeerNetworkParams(LeverParams):
+    enabled: bool = MISSING
+    assessment_reduction: float = MISSING
+    agreement_gain: float = MISSING
+    ramp_years: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("assessment_reduction", 0.0, 0.9)
+        v.range("agreement_gain", 0.0, 1.0)
+        v.non_negative("ramp_years", hi=float(YEARS_MAX))
+
+
 class PeerNetwork(Lever):
+    Params = PeerNetworkParams
     name = "peer_network"
 
     def assessment_weeks(self, weeks: int, week: int) -> int:
@@ -37,7 +71,21 @@ class PeerNetwork(Lever):
         return min(1.0, p_agree * (1.0 + gain))
 
 
+@dataclass
+class ChannelTrackingParams(LeverParams):
+    enabled: bool = MISSING
+    conversion_gain: float = MISSING
+    ramp_years: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("conversion_gain", 0.0, 5.0)
+        v.non_negative("ramp_years", hi=float(YEARS_MAX))
+
+
 class ChannelTracking(Lever):
+    Params = ChannelTrackingParams
     name = "channel_tracking"
 
     def enquiry_conversion(self, p_apply: float, week: int) -> float:

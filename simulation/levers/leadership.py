@@ -8,11 +8,29 @@
 * ``carer_champions`` – satisfied carers recruit through word of mouth.
 """
 
-from simulation.levers.base import Lever
+from dataclasses import dataclass
+
+from omegaconf import MISSING
+
+from simulation.levers.base import Lever, LeverParams
 from simulation.units import per_week
+from simulation.validation import MAX_SOCIAL_WORKERS, _V
+
+
+@dataclass
+class LeadershipParams(LeverParams):
+    enabled: bool = MISSING
+    quality: float = MISSING
+    advocacy: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.probs("quality", "advocacy")
 
 
 class Leadership(Lever):
+    Params = LeadershipParams
     name = "leadership"
 
     def leadership_quality(self, quality: float) -> float:
@@ -22,14 +40,42 @@ class Leadership(Lever):
         return stay * (1.0 - self.p.advocacy)
 
 
+@dataclass
+class CommissionerParams(LeverParams):
+    enabled: bool = MISSING
+    push: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.probs("push")
+
+
 class Commissioner(Lever):
+    Params = CommissionerParams
     name = "commissioner"
 
     def investment_stay(self, stay: float, savings_last_year: float) -> float:
         return stay * (1.0 - self.p.push)
 
 
+@dataclass
+class SwChampionsParams(LeverParams):
+    enabled: bool = MISSING
+    initial_champions_per_team: int = MISSING
+    champion_after_successes: int = MISSING
+    contacts_per_year: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("initial_champions_per_team", hi=MAX_SOCIAL_WORKERS, integer=True)
+        v.range("champion_after_successes", 1, 1000, integer=True)
+        v.non_negative("contacts_per_year", hi=100.0)
+
+
 class SwChampions(Lever):
+    Params = SwChampionsParams
     name = "sw_champions"
 
     def start(self, model) -> None:
@@ -42,7 +88,21 @@ class SwChampions(Lever):
         return self.p.champion_after_successes, self.p.contacts_per_year
 
 
+@dataclass
+class CarerChampionsParams(LeverParams):
+    enabled: bool = MISSING
+    champions: int = MISSING
+    enquiries_per_champion_per_year: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("champions", hi=100, integer=True)
+        v.non_negative("enquiries_per_champion_per_year", hi=50.0)
+
+
 class CarerChampions(Lever):
+    Params = CarerChampionsParams
     name = "carer_champions"
 
     def champion_enquiries(self) -> tuple:

@@ -9,12 +9,19 @@
   approved household; word of mouth multiplied.
 """
 
-from simulation.levers.base import Lever
+from dataclasses import dataclass
+
+from omegaconf import MISSING
+
+from simulation.levers.base import Lever, LeverParams
 from simulation.stages import Role
 from simulation.units import WEEKS_PER_YEAR
+from simulation.validation import _V
 
 
 class _Posts(Lever):
+    """A lever that pays for ``posts`` posts of ``role``."""
+
     role = None
 
     def posts(self) -> dict:
@@ -24,17 +31,55 @@ class _Posts(Lever):
         return self.p.posts * unit_costs[self.role] / WEEKS_PER_YEAR
 
 
+@dataclass
+class ExtraWorkersParams(LeverParams):
+    enabled: bool = MISSING
+    posts: int = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("posts", 0, 100, integer=True)
+
+
 class ExtraWorkers(_Posts):
+    Params = ExtraWorkersParams
     name = "extra_workers"
     role = Role.SCHEME_WORKER
 
 
+@dataclass
+class RecruitmentPostParams(LeverParams):
+    enabled: bool = MISSING
+    posts: int = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("posts", 0, 20, integer=True)
+
+
 class RecruitmentPost(_Posts):
+    Params = RecruitmentPostParams
     name = "recruitment_post"
     role = Role.RECRUITMENT_OFFICER
 
 
+@dataclass
+class FeeUpliftParams(LeverParams):
+    enabled: bool = MISSING
+    fee_increase: float = MISSING
+    extra_uplift_per_year: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("fee_increase", -0.5, 2.0)
+        v.range("extra_uplift_per_year", -0.2, 0.5)
+
+
 class FeeUplift(Lever):
+    Params = FeeUpliftParams
     name = "fee_uplift"
 
     def __init__(self, params, model_params):
@@ -56,7 +101,23 @@ class FeeUplift(Lever):
         return extra_fees(model)
 
 
+@dataclass
+class CarerSupportParams(LeverParams):
+    enabled: bool = MISSING
+    paid_break_weeks_per_year: float = MISSING
+    satisfaction_boost: float = MISSING
+    cost_per_household_per_year_gbp: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.range("paid_break_weeks_per_year", 0.0, 52.0)
+        v.probs("satisfaction_boost")
+        v.non_negative("cost_per_household_per_year_gbp", hi=100_000.0)
+
+
 class CarerSupport(Lever):
+    Params = CarerSupportParams
     name = "carer_support"
 
     def satisfaction_shift(self) -> float:
@@ -70,7 +131,21 @@ class CarerSupport(Lever):
         return super().running_cost(model) + per_household
 
 
+@dataclass
+class ReferralIncentivesParams(LeverParams):
+    enabled: bool = MISSING
+    bonus_gbp: float = MISSING
+    word_of_mouth_multiplier: float = MISSING
+    annual_cost_gbp: float = MISSING
+
+    def check(self, v: _V):
+        super().check(v)
+        v.non_negative("bonus_gbp", hi=100_000.0)
+        v.range("word_of_mouth_multiplier", 1.0, 10.0)
+
+
 class ReferralIncentives(Lever):
+    Params = ReferralIncentivesParams
     name = "referral_incentives"
 
     def __init__(self, params, model_params):
