@@ -247,6 +247,7 @@ def _submitit_checks(get):
 _ABSENT = object()
 _LAUNCHER_CHECKS = {
     "JoblibLauncher": _joblib_checks,
+    "SlsimJoblibLauncher": _joblib_checks,  # ours: the plugin's, a dead worker in one line
     "RayLauncher": _ray_checks,
     "LocalLauncher": _submitit_checks,
     "SlurmLauncher": _submitit_checks,
