@@ -15,17 +15,73 @@ parameters (``SlsimConfig._check_budget``), before anything runs.
 
 import dataclasses
 
-from simulation.params import BUDGET_POST_CHANNELS, ShockEvent, SlsimConfig, week0_fee_bill
+from dataclasses import dataclass
+
+from omegaconf import MISSING
+
+from simulation.categories import ARRANGEMENTS
+from simulation.shocks import ShockEvent
 from simulation.units import WEEKS_PER_YEAR
+from simulation.validation import MAX_INVESTMENT_GBP, WEEKS_MAX, WEIGHT_MAX, YEARS_MAX, ConfigError, _Sealed, _V
 
 
-def spending(params: SlsimConfig) -> dict:
+# --------------------------------------------------------------------------
+# the parameters of a budget (money per year, split across ways of spending it)
+# --------------------------------------------------------------------------
+BUDGET_CHANNELS = ("scheme_workers", "recruitment", "outreach", "fees")
+# the channels that buy posts, and the post each buys (investment events named budget_<channel>)
+BUDGET_POST_CHANNELS = {"scheme_workers": "scheme_worker", "recruitment": "recruitment_officer", "outreach": "outreach_officer"}
+
+
+def week0_fee_bill(params) -> float:
+    """Carer fees a year for the scheme's people at week 0, GBP/year at week-0 prices."""
+    s, fees = params.scheme, params.economics.carer_fee_per_week
+    mix = dict(zip(ARRANGEMENTS, s.initial_arrangement_mix.shares()))
+    return s.initial_people_supported * WEEKS_PER_YEAR * sum(mix[a] * getattr(fees, a) for a in ARRANGEMENTS)
+
+
+@dataclass
+class BudgetShares(_Sealed):
+    scheme_workers: float = MISSING
+    recruitment: float = MISSING
+    outreach: float = MISSING
+    fees: float = MISSING
+
+    def check(self, v: _V):
+        v.non_negative(*BUDGET_CHANNELS, hi=WEIGHT_MAX)
+
+    def normalised(self) -> dict:
+        """{channel: share} summing to 1 (all 0 if no weight is given)."""
+        values = {c: float(getattr(self, c)) for c in BUDGET_CHANNELS}
+        total = sum(values.values())
+        return {c: (x / total if total > 0 else 0.0) for c, x in values.items()}
+
+
+@dataclass
+class BudgetParams(_Sealed):
+    gbp_per_year: float = MISSING
+    years: float = MISSING
+    start_week: int = MISSING
+    shares: BudgetShares = MISSING
+
+    def check(self, v: _V):
+        v.non_negative("gbp_per_year", hi=MAX_INVESTMENT_GBP)
+        v.non_negative("years", hi=float(YEARS_MAX))
+        v.range("start_week", 1, WEEKS_MAX, integer=True)
+        if self.years > 0 and self.shares.fees > 0 and self.gbp_per_year > 0:
+            raise ConfigError(
+                f"budget.shares.fees={self.shares.fees}: a fee rise cannot be time-limited "
+                f"(budget.years={self.years}); allowed: fees 0, or budget.years 0 (recurrent)"
+            )
+
+
+def spending(params) -> dict:
     """{channel: GBP/year} the budget gives each way of spending it."""
     b = params.budget
     return {c: b.gbp_per_year * share for c, share in b.shares.normalised().items()}
 
 
-def apply_budget(params: SlsimConfig) -> SlsimConfig:
+def apply_budget(params):
     """Parameters with the budget spent (see module doc; the root of the parameter tree
     has already checked that it fits the run)."""
     b = params.budget

@@ -20,31 +20,18 @@ Conventions (Starsim-style, see docs/ODD.md):
 * probabilities and shares lie in [0, 1].
 """
 
-import dataclasses
 import math
 import re
 from dataclasses import dataclass
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any, Dict, List
 
 from omegaconf import MISSING
 
+from simulation.budget import BUDGET_CHANNELS, BUDGET_POST_CHANNELS, BudgetParams, BudgetShares, week0_fee_bill  # noqa: F401
 from simulation.levers import LEVER_NAMES, LeversParams  # noqa: F401 (each lever's parameters live in its module)
+from simulation.shocks import CUT_POSTS, POSTS, SHOCK_KINDS, ShockEvent, ShocksParams  # noqa: F401
 
-NEEDS = (
-    "learning_disability",
-    "mental_health",
-    "pmld",
-    "physical",
-    "sensory",
-    "older_age",
-    "ld_dementia",
-    "dementia",
-    "acquired_brain_injury",
-)
-ARRANGEMENTS = ("live_in", "short_break", "day_support")
-BANDS = ("band1", "band2", "band3")  # complexity bands, 1 = lowest
+from simulation.categories import ARRANGEMENTS, BANDS, NEEDS  # noqa: F401 (re-exported)
 
 from simulation.validation import (  # noqa: F401 (ConfigError and the bounds, for callers)
     ConfigError,
@@ -433,170 +420,7 @@ class CouncilParams(_Sealed):
         v.non_negative("max_extra_posts", hi=100, integer=True)
 
 
-# --------------------------------------------------------------------------
-# investments and shocks (DESIGN.md s.4): time-stamped events
-# --------------------------------------------------------------------------
-SHOCK_KINDS = (
-    "investment",  # size: GBP per year spent on posts of `post` at their unit cost
-    "pandemic",  # size: severity (1 = day services withdrawn as in 2020)
-    "cost_of_living",  # size: extra inflation per year above the baseline
-    "sw_turnover_spike",  # size: relative increase of social-worker turnover
-    "carer_retirement_wave",  # size: relative increase of the retirement hazard
-    "funding_cut",  # size: scheme-worker posts removed
-)
-# the largest size of each kind (base/shocks.yaml): it keeps a run finite, in memory and quick
-SHOCK_SIZE_MAX = {
-    "investment": MAX_INVESTMENT_GBP,  # GBP a year (posts bought: at most MAX_BOUGHT_POSTS in all)
-    "pandemic": 10.0,  # ten times the 2020 severity
-    "cost_of_living": 1.0,  # 100% a year of extra inflation
-    "sw_turnover_spike": 5.0,  # turnover six times its rate
-    "carer_retirement_wave": 10.0,  # retirement hazard eleven times its rate
-    "funding_cut": 250.0,  # posts: every scheme-worker (200) or recruitment (50) post
-}
-POSTS = ("scheme_worker", "recruitment_officer", "outreach_officer")  # what an investment can buy
-CUT_POSTS = ("scheme_worker", "recruitment_officer")  # the scheme's own posts, which a funding cut can remove
-
-
-@dataclass
-class ShockEvent(_Sealed):
-    kind: str = MISSING
-    start_week: int = MISSING
-    duration_weeks: int = MISSING
-    size: float = MISSING
-    post: str = "scheme_worker"  # investment and funding_cut: which post
-
-    def check(self, v: _V):
-        if self.kind not in SHOCK_KINDS:
-            v.fail("kind", f"one of {', '.join(SHOCK_KINDS)}")
-        v.range("start_week", 1, WEEKS_MAX, integer=True)
-        v.range("duration_weeks", 1, WEEKS_MAX, integer=True)
-        v.non_negative("size", hi=SHOCK_SIZE_MAX[self.kind])
-        if self.post not in POSTS:
-            v.fail("post", f"one of {', '.join(POSTS)}")
-        if self.kind == "funding_cut" and self.post not in CUT_POSTS:
-            v.fail("post", f"one of {', '.join(CUT_POSTS)} for funding_cut (the scheme's own posts)")
-        if self.kind == "funding_cut" and self.size != int(self.size):
-            v.fail("size", "a whole number of posts for funding_cut")
-
-    @property
-    def end_week(self) -> int:
-        """First week after the event: it acts in weeks start_week .. end_week - 1."""
-        return self.start_week + self.duration_weeks
-
-    def active(self, week: int) -> bool:
-        return self.start_week <= week < self.start_week + self.duration_weeks
-
-
-@dataclass
-class PandemicEffects(_Sealed):
-    satisfaction_drop: float = MISSING
-    decision_reduction: float = MISSING
-    enquiry_reduction: float = MISSING
-    monitoring_increase: float = MISSING
-
-    def check(self, v: _V):
-        v.probs("satisfaction_drop", "decision_reduction", "enquiry_reduction")
-        v.non_negative("monitoring_increase", hi=10.0)
-
-
-@dataclass
-class ShocksParams(_Sealed):
-    # an open mapping in the schema (OmegaConf cannot add a new entry to a
-    # Dict[str, dataclass] from the command line); each entry is built into a
-    # ShockEvent here, refusing unknown and missing keys
-    events: Dict[str, Any] = MISSING
-    pandemic: PandemicEffects = MISSING
-    scale: float = 1.0  # every event's size is multiplied by it (funding_cut posts rounded half up)
-
-    def __post_init__(self):
-        _V(self, "shocks").range("scale", 0.0, 100.0)
-        if len(self.events) > MAX_EVENTS:
-            raise ConfigError(f"shocks.events: {len(self.events)} events; allowed at most {MAX_EVENTS}")
-        built = {}
-        for name, raw in dict(self.events).items():
-            event = raw if isinstance(raw, ShockEvent) else _build_event(name, raw)
-            _walk(event, f"shocks.events.{name}")  # before scaling: the size as given must be a number
-            if self.scale != 1.0 and not isinstance(raw, ShockEvent):
-                size = event.size * self.scale
-                event = dataclasses.replace(event, size=float(math.floor(size + 0.5)) if event.kind == "funding_cut" else size)
-            built[name] = event
-        object.__setattr__(self, "events", MappingProxyType(built))
-        super().__post_init__()
-
-
-_EVENT_FIELDS = ("kind", "start_week", "duration_weeks", "size", "post")
-_EVENT_REQUIRED = ("kind", "start_week", "duration_weeks", "size")
-
-
-def _build_event(name: str, raw) -> ShockEvent:
-    where = f"shocks.events.{name}"
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"{where}={raw!r}: must be a mapping with keys {', '.join(_EVENT_FIELDS)}")
-    for key in raw:
-        if key not in _EVENT_FIELDS:
-            raise ConfigError(f"{where}.{key}: unknown key (allowed keys: {', '.join(_EVENT_FIELDS)})")
-    for key in _EVENT_REQUIRED:
-        if key not in raw:
-            raise ConfigError(f"{where}.{key}: missing (an event needs {', '.join(_EVENT_REQUIRED)})")
-    values = dict(raw)
-    size = values["size"]
-    # sizes are numbers; keep the weekly columns float (a huge integer is left for the range check)
-    if isinstance(size, int) and not isinstance(size, bool) and abs(size) <= 2**53:
-        values["size"] = float(size)
-    return ShockEvent(**values)
-
-
-# --------------------------------------------------------------------------
-# a budget (money per year, split across ways of spending it) and the
 # experiment settings of a run (not model parameters: how runs are made)
-# --------------------------------------------------------------------------
-BUDGET_CHANNELS = ("scheme_workers", "recruitment", "outreach", "fees")
-# the channels that buy posts, and the post each buys (investment events named budget_<channel>)
-BUDGET_POST_CHANNELS = {"scheme_workers": "scheme_worker", "recruitment": "recruitment_officer", "outreach": "outreach_officer"}
-
-
-def week0_fee_bill(params) -> float:
-    """Carer fees a year for the scheme's people at week 0, GBP/year at week-0 prices."""
-    s, fees = params.scheme, params.economics.carer_fee_per_week
-    mix = dict(zip(ARRANGEMENTS, s.initial_arrangement_mix.shares()))
-    return s.initial_people_supported * 52 * sum(mix[a] * getattr(fees, a) for a in ARRANGEMENTS)
-
-
-@dataclass
-class BudgetShares(_Sealed):
-    scheme_workers: float = MISSING
-    recruitment: float = MISSING
-    outreach: float = MISSING
-    fees: float = MISSING
-
-    def check(self, v: _V):
-        v.non_negative(*BUDGET_CHANNELS, hi=WEIGHT_MAX)
-
-    def normalised(self) -> dict:
-        """{channel: share} summing to 1 (all 0 if no weight is given)."""
-        values = {c: float(getattr(self, c)) for c in BUDGET_CHANNELS}
-        total = sum(values.values())
-        return {c: (x / total if total > 0 else 0.0) for c, x in values.items()}
-
-
-@dataclass
-class BudgetParams(_Sealed):
-    gbp_per_year: float = MISSING
-    years: float = MISSING
-    start_week: int = MISSING
-    shares: BudgetShares = MISSING
-
-    def check(self, v: _V):
-        v.non_negative("gbp_per_year", hi=MAX_INVESTMENT_GBP)
-        v.non_negative("years", hi=float(YEARS_MAX))
-        v.range("start_week", 1, WEEKS_MAX, integer=True)
-        if self.years > 0 and self.shares.fees > 0 and self.gbp_per_year > 0:
-            raise ConfigError(
-                f"budget.shares.fees={self.shares.fees}: a fee rise cannot be time-limited "
-                f"(budget.years={self.years}); allowed: fees 0, or budget.years 0 (recurrent)"
-            )
-
-
 SAMPLE_METHODS = ("none", "sobol", "morris")
 MAX_SAMPLE_ROWS = 200_000  # rows of a SALib sample (the design matrix is built in every job)
 MAX_SAMPLE_PARAMETERS = 50  # parameters a sample varies

@@ -17,8 +17,139 @@ With no events nothing here changes a value, so the baseline is untouched;
 an event of size 0 gives exactly the baseline run.
 """
 
+import dataclasses
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Dict
+
+from omegaconf import MISSING
+
 from simulation.stages import Role
+from simulation.validation import (
+    MAX_EVENTS,
+    MAX_INVESTMENT_GBP,
+    WEEKS_MAX,
+    ConfigError,
+    _Sealed,
+    _V,
+    _walk,
+)
 from simulation.window import Window
+
+
+# --------------------------------------------------------------------------
+# the parameters of events (``shocks.*``)
+# --------------------------------------------------------------------------
+SHOCK_KINDS = (
+    "investment",  # size: GBP per year spent on posts of `post` at their unit cost
+    "pandemic",  # size: severity (1 = day services withdrawn as in 2020)
+    "cost_of_living",  # size: extra inflation per year above the baseline
+    "sw_turnover_spike",  # size: relative increase of social-worker turnover
+    "carer_retirement_wave",  # size: relative increase of the retirement hazard
+    "funding_cut",  # size: scheme-worker posts removed
+)
+# the largest size of each kind (base/shocks.yaml): it keeps a run finite, in memory and quick
+SHOCK_SIZE_MAX = {
+    "investment": MAX_INVESTMENT_GBP,  # GBP a year (posts bought: at most MAX_BOUGHT_POSTS in all)
+    "pandemic": 10.0,  # ten times the 2020 severity
+    "cost_of_living": 1.0,  # 100% a year of extra inflation
+    "sw_turnover_spike": 5.0,  # turnover six times its rate
+    "carer_retirement_wave": 10.0,  # retirement hazard eleven times its rate
+    "funding_cut": 250.0,  # posts: every scheme-worker (200) or recruitment (50) post
+}
+POSTS = ("scheme_worker", "recruitment_officer", "outreach_officer")  # what an investment can buy
+CUT_POSTS = ("scheme_worker", "recruitment_officer")  # the scheme's own posts, which a funding cut can remove
+
+
+@dataclass
+class ShockEvent(_Sealed):
+    kind: str = MISSING
+    start_week: int = MISSING
+    duration_weeks: int = MISSING
+    size: float = MISSING
+    post: str = "scheme_worker"  # investment and funding_cut: which post
+
+    def check(self, v: _V):
+        if self.kind not in SHOCK_KINDS:
+            v.fail("kind", f"one of {', '.join(SHOCK_KINDS)}")
+        v.range("start_week", 1, WEEKS_MAX, integer=True)
+        v.range("duration_weeks", 1, WEEKS_MAX, integer=True)
+        v.non_negative("size", hi=SHOCK_SIZE_MAX[self.kind])
+        if self.post not in POSTS:
+            v.fail("post", f"one of {', '.join(POSTS)}")
+        if self.kind == "funding_cut" and self.post not in CUT_POSTS:
+            v.fail("post", f"one of {', '.join(CUT_POSTS)} for funding_cut (the scheme's own posts)")
+        if self.kind == "funding_cut" and self.size != int(self.size):
+            v.fail("size", "a whole number of posts for funding_cut")
+
+    @property
+    def end_week(self) -> int:
+        """First week after the event: it acts in weeks start_week .. end_week - 1."""
+        return self.start_week + self.duration_weeks
+
+    def active(self, week: int) -> bool:
+        return self.start_week <= week < self.start_week + self.duration_weeks
+
+
+@dataclass
+class PandemicEffects(_Sealed):
+    satisfaction_drop: float = MISSING
+    decision_reduction: float = MISSING
+    enquiry_reduction: float = MISSING
+    monitoring_increase: float = MISSING
+
+    def check(self, v: _V):
+        v.probs("satisfaction_drop", "decision_reduction", "enquiry_reduction")
+        v.non_negative("monitoring_increase", hi=10.0)
+
+
+@dataclass
+class ShocksParams(_Sealed):
+    # an open mapping in the schema (OmegaConf cannot add a new entry to a
+    # Dict[str, dataclass] from the command line); each entry is built into a
+    # ShockEvent here, refusing unknown and missing keys
+    events: Dict[str, Any] = MISSING
+    pandemic: PandemicEffects = MISSING
+    scale: float = 1.0  # every event's size is multiplied by it (funding_cut posts rounded half up)
+
+    def __post_init__(self):
+        _V(self, "shocks").range("scale", 0.0, 100.0)
+        if len(self.events) > MAX_EVENTS:
+            raise ConfigError(f"shocks.events: {len(self.events)} events; allowed at most {MAX_EVENTS}")
+        built = {}
+        for name, raw in dict(self.events).items():
+            event = raw if isinstance(raw, ShockEvent) else _build_event(name, raw)
+            _walk(event, f"shocks.events.{name}")  # before scaling: the size as given must be a number
+            if self.scale != 1.0 and not isinstance(raw, ShockEvent):
+                size = event.size * self.scale
+                event = dataclasses.replace(event, size=float(math.floor(size + 0.5)) if event.kind == "funding_cut" else size)
+            built[name] = event
+        object.__setattr__(self, "events", MappingProxyType(built))
+        super().__post_init__()
+
+
+_EVENT_FIELDS = ("kind", "start_week", "duration_weeks", "size", "post")
+_EVENT_REQUIRED = ("kind", "start_week", "duration_weeks", "size")
+
+
+def _build_event(name: str, raw) -> ShockEvent:
+    where = f"shocks.events.{name}"
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}={raw!r}: must be a mapping with keys {', '.join(_EVENT_FIELDS)}")
+    for key in raw:
+        if key not in _EVENT_FIELDS:
+            raise ConfigError(f"{where}.{key}: unknown key (allowed keys: {', '.join(_EVENT_FIELDS)})")
+    for key in _EVENT_REQUIRED:
+        if key not in raw:
+            raise ConfigError(f"{where}.{key}: missing (an event needs {', '.join(_EVENT_REQUIRED)})")
+    values = dict(raw)
+    size = values["size"]
+    # sizes are numbers; keep the weekly columns float (a huge integer is left for the range check)
+    if isinstance(size, int) and not isinstance(size, bool) and abs(size) <= 2**53:
+        values["size"] = float(size)
+    return ShockEvent(**values)
 
 POST_ROLE = {
     "scheme_worker": Role.SCHEME_WORKER,
