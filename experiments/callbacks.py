@@ -45,7 +45,7 @@ def count_runs(sweep_dir: Path) -> tuple:
 
 def expected_runs(config: DictConfig) -> int | None:
     """Runs the sweep will make, if it can be known up front (basic and Optuna sweepers)."""
-    from simulation.cli import sweep_overrides
+    from experiments.sweeps import sweep_overrides
 
     exp = config.experiment
     per_job = int(exp.replicates)

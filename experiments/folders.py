@@ -77,3 +77,52 @@ def check_output_folders(cfg, multirun: bool) -> None:
     from simulation.config import params_from_cfg
 
     check_run_folder(cfg, Path(OmegaConf.select(cfg, "hydra.run.dir")), plan(params_from_cfg(cfg)))
+
+
+def check_output_dir(cfg, *, multirun: bool) -> None:
+    """The folder Hydra will create (``hydra.run.dir``, or ``hydra.sweep.dir`` for ``-m``) must be a
+    folder it can create, where the command says: checked before anything is written."""
+    import os
+    import tempfile
+
+    from omegaconf import OmegaConf
+
+    from simulation.config import one_line
+
+    setting = "hydra.sweep.dir" if multirun else "hydra.run.dir"
+    try:
+        text = OmegaConf.select(cfg, setting, throw_on_missing=True)
+    except Exception as exc:
+        raise ConfigError(f"{setting}: {one_line(exc)}") from exc
+    text = "" if text is None else str(text)
+    shown = repr(text) if not text.isprintable() else text
+
+    def refuse(why: str):
+        raise ConfigError(f"{setting}={shown}: allowed a folder path that can be created ({why})")
+
+    if not text.strip():
+        refuse("it is empty")
+    if not text.isprintable():
+        refuse("it holds control characters")
+    parts = Path(text).parts
+    if ".." in parts:
+        refuse("no '..' components: the folder is where the setting says")
+    if any(len(part.encode()) > 255 for part in parts) or len(text.encode()) > 4000:
+        refuse("a name longer than 255 bytes, or a path longer than 4000")
+    path = Path(os.path.abspath(text))
+    here = path
+    while not os.path.lexists(here):
+        here = here.parent
+    if not os.path.isdir(here):
+        refuse(f"{here} is a file" if here == path else f"it is under {here}, which is a file")
+    try:  # os.access says yes to root, even on read-only file systems: try it (and leave nothing)
+        os.rmdir(tempfile.mkdtemp(prefix=".slsim-check-", dir=here))
+    except OSError as exc:
+        refuse(f"{here} is not writable: {exc.strerror}")
+    if multirun:
+        subdir = OmegaConf.to_container(cfg.hydra.sweep, resolve=False).get("subdir")
+        sub = Path(str(subdir))
+        if sub.is_absolute() or ".." in sub.parts:
+            raise ConfigError(
+                f"hydra.sweep.subdir={subdir}: allowed a relative folder name inside hydra.sweep.dir (no '..')"
+            )

@@ -19,7 +19,7 @@ What the user sees (``slsim`` and ``slsim -m ...``):
 
 Pieces, each called from one place:
 
-* :func:`stop_cleanly` decorates ``simulation.cli.main``: it installs the
+* :func:`stop_cleanly` decorates ``experiments.cli.main``: it installs the
   SIGINT/SIGTERM handlers in the main process (a signal raises
   ``KeyboardInterrupt``, or :class:`Terminated` for SIGTERM, in the main
   thread, so every library's own clean-up for Ctrl-C runs: joblib kills its

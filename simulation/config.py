@@ -41,13 +41,19 @@ def params_from_cfg(cfg: DictConfig) -> SlsimConfig:
     return params
 
 
+def modern_overrides(args: Iterable[str]) -> list:
+    """``+experiment=NAME`` (the older spelling, from when the group was not in the defaults list)
+    as ``experiment=NAME``; everything else as given."""
+    return [f"experiment={a[len('+experiment='):]}" if a.startswith("+experiment=") else a for a in args]
+
+
 def compose_cfg(overrides: Iterable[str] = (), *, hydra_node: bool = False) -> DictConfig:
     """Compose ``configs/config.yaml`` with command-line style overrides (group choices that
     exist, switches that are ``true`` or ``false``: checked first)."""
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    overrides = list(overrides)
+    overrides = modern_overrides(overrides)
     _check_override_text(overrides)
     register_schema()
     GlobalHydra.instance().clear()

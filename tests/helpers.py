@@ -61,7 +61,7 @@ def refused(args, capsys, tmp_path, monkeypatch):
     """Run the CLI in-process on ``args``; return its one stderr line (asserting exit 2, nothing written)."""
     import pytest
 
-    from simulation.cli import main
+    from experiments.cli import main
 
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as info:

@@ -2,7 +2,7 @@
 
 The bad-input runs are started together and awaited once (module fixture), so
 their start-up costs overlap. More bad inputs (sweeps included) go through
-``simulation.cli.main`` in-process, which stops before Hydra starts.
+``experiments.cli.main`` in-process, which stops before Hydra starts.
 """
 
 import json
@@ -143,7 +143,7 @@ def test_main_refuses_bad_input_before_hydra_runs(args, field, capsys, tmp_path,
 
 
 def test_sweep_check_reports_the_failing_run():
-    from simulation.cli import check_overrides
+    from experiments.checks import check_overrides
     from simulation.params import ConfigError
 
     with pytest.raises(ConfigError, match=r"scheme\.scheme_workers=0.*sweep run: run\.seed=1 scheme\.scheme_workers=0"):
@@ -152,7 +152,7 @@ def test_sweep_check_reports_the_failing_run():
 
 
 def test_multirun_precheck_catches_jointly_invalid_combinations():
-    from simulation.cli import check_overrides
+    from experiments.checks import check_overrides
     from simulation.params import ConfigError
 
     # each value is valid with the other key's first value; (age_min=50, age_mean=45) is not

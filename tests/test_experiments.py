@@ -167,7 +167,7 @@ def test_a_killed_sweep_resumes_and_completes_only_what_is_missing(tmp_path):
 
 
 def _in_process_sweep(args, monkeypatch, tmp_path):
-    from simulation.cli import main
+    from experiments.cli import main
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["slsim"])

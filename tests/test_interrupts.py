@@ -125,7 +125,7 @@ def other_lines(stderr: str) -> list:
 def uninterrupted(tmp_path_factory):
     """The sweep's table, run without interruption (in-process, basic launcher: the same
     runs bit for bit as joblib's, tests/test_experiments.py)."""
-    from simulation.cli import main
+    from experiments.cli import main
 
     root = tmp_path_factory.mktemp("uninterrupted")
     with pytest.MonkeyPatch.context() as mp:

@@ -436,7 +436,7 @@ def test_bad_lever_input_exits_2_with_one_line_naming_the_field(case, capsys, tm
 
 
 def test_a_sweep_accepts_a_lever_list_override():
-    from simulation.cli import check_overrides
+    from experiments.checks import check_overrides
 
     check_overrides(["levers=colocation", "levers.colocation.teams=[transitions]"])  # fine in a single run
     check_overrides(["-m", "run.seed=1,2", "levers=colocation", "levers.colocation.teams=[transitions]"])

@@ -7,7 +7,7 @@ line** on stderr naming the field and what is allowed, **exit code 2**, and
 adversarial tester found; tests/test_fuzz_cli.py throws generated input at the
 same promise.
 
-The CLI runs in-process (``simulation.cli.main``), which stops before Hydra
+The CLI runs in-process (``experiments.cli.main``), which stops before Hydra
 starts when the input is bad; ``helpers.refused`` asserts the three parts of the
 promise.
 """
@@ -32,7 +32,7 @@ GROUPS = sorted(p.name for p in CONFIG_DIR.iterdir() if p.is_dir() and p.name no
 def _refused_as_given(args, capsys, tmp_path, monkeypatch):
     """Like ``helpers.refused`` but without its own output folders (for tests of those settings):
     nothing may appear in ``tmp_path`` (the working folder) or next to it."""
-    from simulation.cli import main
+    from experiments.cli import main
 
     work = tmp_path / "work"
     work.mkdir()
@@ -334,7 +334,7 @@ def test_a_read_only_folder_is_refused_for_a_normal_user(capsys, tmp_path, monke
 
 
 def test_good_output_folders_still_pass():
-    from simulation.cli import check_overrides
+    from experiments.checks import check_overrides
 
     check_overrides(["hydra.run.dir=outputs/fine", "run.years=1"])
     check_overrides(["-m", "run.seed=1,2", "hydra.sweep.dir=/tmp/slsim-not-created/sweep"])
@@ -371,7 +371,7 @@ def test_launcher_settings_are_checked(launcher, setting, capsys, tmp_path, monk
 
 
 def test_good_launcher_settings_pass():
-    from simulation.cli import check_overrides
+    from experiments.checks import check_overrides
 
     check_overrides(["-m", "run.seed=1,2", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2",
                      "hydra.launcher.timeout=600", "hydra.launcher.batch_size=1", "hydra.launcher.pre_dispatch=all"])
@@ -427,7 +427,7 @@ def test_cfg_validates_too(args, capsys, tmp_path, monkeypatch):
 
 
 def test_cfg_prints_a_good_config_and_writes_nothing(capsys, tmp_path, monkeypatch):
-    from simulation.cli import main
+    from experiments.cli import main
 
     monkeypatch.chdir(tmp_path)
     try:

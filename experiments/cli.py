@@ -1,0 +1,70 @@
+"""The ``slsim`` command: the Hydra app around :func:`experiments.jobs.run_job`.
+
+    slsim                                     # default scheme, 10 years
+    slsim run.years=5 run.seed=7 scheme.scheme_workers=2
+    slsim hydra.run.dir=outputs/my_run        # choose the run folder
+    slsim experiment=levers                   # a study (configs/experiment/, a sweep), resumable
+    slsim experiment=levers hydra/launcher=joblib   # on every local core
+
+``-m +experiment=NAME`` (the older spelling) works too. Before Hydra creates
+a folder, the command line is checked (:mod:`experiments.checks`): bad input
+prints one line naming the field and what is allowed and exits with code 2,
+leaving nothing behind. Ctrl-C and SIGTERM stop in one line
+(:mod:`experiments.interrupts`).
+"""
+
+import sys
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from experiments.checks import check_overrides
+from experiments.interrupts import stop_cleanly
+from simulation.config import CONFIG_DIR, CONFIG_NAME, modern_overrides
+from simulation.params import ConfigError, register_schema
+
+EXIT_BAD_INPUT = 2
+EXIT_RUN_FAILED = 1  # a single run raised; a sweep records failures and goes on
+
+
+def fail(message: str) -> None:
+    print(f"slsim: error: {message}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+@hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name=CONFIG_NAME)
+def hydra_app(cfg: DictConfig) -> float:
+    from hydra.types import RunMode
+
+    from experiments.jobs import JobInfo, run_job
+
+    hc = HydraConfig.get()
+    multirun = hc.mode == RunMode.MULTIRUN
+    job = JobInfo(Path(hc.runtime.output_dir), multirun, tuple(hc.overrides.task), hc.job.num if multirun else None)
+    try:
+        result = run_job(cfg, job)
+    except ConfigError as exc:
+        if multirun:  # checked before the sweep; if it happens anyway, the job fails, not the sweep
+            raise
+        fail(str(exc))
+    if result.failed and not multirun:  # the error is printed and kept in failed.json
+        sys.exit(EXIT_RUN_FAILED)
+    return result.objective
+
+
+@stop_cleanly  # Ctrl-C, SIGTERM, a dead worker: one line and an exit code (experiments/interrupts.py)
+def main(argv=None) -> None:
+    args = modern_overrides(sys.argv[1:] if argv is None else argv)
+    register_schema()
+    try:
+        check_overrides(args)
+    except ConfigError as exc:
+        fail(str(exc))
+    sys.argv = [sys.argv[0], *args]
+    hydra_app()
+
+
+if __name__ == "__main__":
+    main()
