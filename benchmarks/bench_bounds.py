@@ -49,7 +49,7 @@ CASES = {
 _CHILD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from simulation.config import load_params
+from experiments.config import load_params
 from simulation.run import run_simulation
 result = run_simulation(load_params(json.loads(sys.argv[1])))
 usage = resource.getrusage(resource.RUSAGE_SELF)

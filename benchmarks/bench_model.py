@@ -46,7 +46,7 @@ if str(REPO) not in sys.path:  # run as a script from any directory, installed o
 
 import mesa  # noqa: E402
 
-from simulation.config import load_params  # noqa: E402
+from experiments.config import load_params  # noqa: E402
 from simulation.model import SharedLivesModel  # noqa: E402
 from simulation.params import ConfigError  # noqa: E402
 from simulation.processes import STEP  # noqa: E402
@@ -75,7 +75,7 @@ def time_model_once(params):
 _PROCESS_CODE = """\
 import json, sys, time
 t0 = time.perf_counter()
-from simulation.config import load_params
+from experiments.config import load_params
 from simulation.run import run_simulation
 t1 = time.perf_counter()
 params = load_params(json.loads(sys.argv[1]))

@@ -49,7 +49,7 @@ TARGET_OVERHEAD = 1.3
 def model_seconds(seeds) -> float:
     """Seconds to build and run the model for each seed (default scheme), in this process."""
     from simulation.budget import apply_budget
-    from simulation.config import load_params
+    from experiments.config import load_params
     from simulation.model import SharedLivesModel
 
     base = apply_budget(load_params())
@@ -86,7 +86,7 @@ def overhead(runs: int, out: Path) -> dict:
 
 def serial(runs: int, per_job: int, out: Path) -> float:
     from experiments.jobs import JobInfo, run_job
-    from simulation.config import compose_cfg
+    from experiments.config import compose_cfg
 
     start = time.perf_counter()
     for num, first in enumerate(range(0, runs, per_job)):

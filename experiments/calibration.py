@@ -17,7 +17,7 @@ import tempfile
 
 import numpy as np
 
-from simulation.config import load_params
+from experiments.config import load_params
 from simulation.params import ARRANGEMENTS, NEEDS, ConfigError
 from simulation.run import run_simulation
 

@@ -53,7 +53,7 @@ def expected_runs(config: DictConfig) -> int | None:
     target = str(sweeper.get("_target_", ""))
     sample_rows = None
     if str(exp.sample.method) != "none":
-        from simulation.params import sample_rows_of
+        from experiments.settings import sample_rows_of
 
         sample_rows = sample_rows_of(exp.sample)
     if target.endswith("OptunaSweeper"):
@@ -195,7 +195,7 @@ class SweepCallback(Callback):
 
     def on_run_start(self, config: DictConfig, **kwargs) -> None:
         from experiments.jobs import plan
-        from simulation.config import params_from_cfg
+        from experiments.config import params_from_cfg
 
         try:
             total = len(plan(params_from_cfg(config)))

@@ -14,7 +14,7 @@ from omegaconf import OmegaConf
 from experiments.folders import check_output_dir, check_output_folders
 from experiments.launchers import check_launcher
 from experiments.sweeps import _parse, check_seeds, check_sweep
-from simulation.config import compose_cfg, params_from_cfg
+from experiments.config import compose_cfg, params_from_cfg
 from simulation.params import ConfigError
 
 # flags after which Hydra does something other than compose our configs (help, other config

@@ -22,8 +22,9 @@ from omegaconf import DictConfig
 
 from experiments.checks import check_overrides
 from experiments.interrupts import stop_cleanly
-from simulation.config import CONFIG_DIR, CONFIG_NAME, modern_overrides
-from simulation.params import ConfigError, register_schema
+from experiments.config import CONFIG_DIR, CONFIG_NAME, modern_overrides
+from experiments.settings import register_schema
+from simulation.params import ConfigError
 
 EXIT_BAD_INPUT = 2
 EXIT_RUN_FAILED = 1  # a single run raised; a sweep records failures and goes on

@@ -215,8 +215,8 @@ def sensitivity_table(root, table: pd.DataFrame):
     from omegaconf import OmegaConf
 
     from experiments.sampling import analyse, rows_of
-    from simulation.config import params_from_cfg
-    from simulation.params import SlsimConfig
+    from experiments.config import params_from_cfg
+    from experiments.settings import SlsimConfig
 
     root = Path(root)
     ok = table[table["status"] == "ok"]

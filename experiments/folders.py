@@ -39,7 +39,7 @@ def check_run_folder(cfg, run_dir: Path, planned: list) -> None:
                           "writes into a sweep (choose another hydra.run.dir)")
     from experiments.jobs import run_config, run_name
 
-    from simulation.config import resolved_yaml
+    from experiments.config import resolved_yaml
 
     for row, seed in planned:
         folder = run_dir if len(planned) == 1 else run_dir / run_name(seed, row)
@@ -74,7 +74,7 @@ def check_output_folders(cfg, multirun: bool) -> None:
         return
     from experiments.jobs import plan
 
-    from simulation.config import params_from_cfg
+    from experiments.config import params_from_cfg
 
     check_run_folder(cfg, Path(OmegaConf.select(cfg, "hydra.run.dir")), plan(params_from_cfg(cfg)))
 
@@ -87,7 +87,7 @@ def check_output_dir(cfg, *, multirun: bool) -> None:
 
     from omegaconf import OmegaConf
 
-    from simulation.config import one_line
+    from experiments.config import one_line
 
     setting = "hydra.sweep.dir" if multirun else "hydra.run.dir"
     try:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
-from simulation.config import one_line, params_from_cfg, resolved_yaml
+from experiments.config import one_line, params_from_cfg, resolved_yaml
 from simulation.params import ConfigError
 from simulation.run import run_simulation, write_failure, write_run_folder
 from simulation.runfolder import SUMMARY_FILE, DamagedRun, claim, move_aside, read_complete

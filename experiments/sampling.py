@@ -19,7 +19,8 @@ import typing
 import numpy as np
 import pandas as pd
 
-from simulation.params import ConfigError, SlsimConfig, sample_rows
+from experiments.settings import SlsimConfig, sample_rows
+from simulation.params import ConfigError
 
 CONF_LEVEL = 0.95  # confidence level of the bootstrap intervals
 RESAMPLES = 1000  # bootstrap resamples for the intervals (SALib's default is 100; 1000 steadies the 95% ends)
@@ -136,7 +137,7 @@ def check_sample(cfg) -> None:
     Raises :class:`ConfigError` naming ``experiment.sample.parameters.<key>``."""
     from omegaconf import OmegaConf
 
-    from simulation.config import without_hydra, one_line, params_from_cfg
+    from experiments.config import without_hydra, one_line, params_from_cfg
 
     params = params_from_cfg(cfg)
     sample = params.experiment.sample

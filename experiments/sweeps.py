@@ -8,7 +8,7 @@ command line wins), for the check and for the sweep callback's run count.
 
 from experiments.folders import check_output_dir, check_output_folders
 from experiments.launchers import check_launcher
-from simulation.config import check_group_choices, check_value_types, compose_cfg, params_from_cfg
+from experiments.config import check_group_choices, check_value_types, compose_cfg, params_from_cfg
 from simulation.params import ConfigError
 
 
@@ -27,7 +27,7 @@ def check_sweep(overrides: list, *, writes: bool = True) -> None:
 
     from omegaconf import OmegaConf
 
-    from simulation.config import CONFIG_DIR, one_line
+    from experiments.config import CONFIG_DIR, one_line
 
     from experiments.sampling import check_sample
 

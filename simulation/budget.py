@@ -10,7 +10,7 @@ say what was actually spent. The parameters returned carry the budget with
 ``gbp_per_year = 0`` (it is in their events and levers now), so applying it
 again changes nothing. With nothing to spend the parameters are returned
 unchanged. Whether a budget fits the run is checked with the rest of the
-parameters (``SlsimConfig._check_budget``), before anything runs.
+parameters (``ModelParams._check_budget``), before anything runs.
 """
 
 import dataclasses

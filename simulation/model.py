@@ -26,7 +26,7 @@ import mesa
 from agents.commissioner import Commissioner
 from simulation.budget import spending
 from simulation.conditions import Conditions
-from simulation.params import SlsimConfig
+from simulation.params import ModelParams
 from simulation.population import Drawers, build
 from simulation.processes import STEP
 from simulation.processes.economy import Books, Economy
@@ -45,9 +45,9 @@ class SharedLivesModel(mesa.Model):
 
     processes = STEP
 
-    def __init__(self, params: SlsimConfig):
-        if not isinstance(params, SlsimConfig):
-            raise TypeError("SharedLivesModel takes SlsimConfig params (see simulation.config.load_params)")
+    def __init__(self, params: ModelParams):
+        if not isinstance(params, ModelParams):
+            raise TypeError("SharedLivesModel takes ModelParams (see experiments.config.load_params)")
         if any(x > 0 for x in spending(params).values()):
             raise ValueError("a budget must be spent before the model is built: simulation.budget.apply_budget")
         super().__init__(seed=params.run.seed)

@@ -11,7 +11,7 @@ from agents.carer import Carer, draw_carer
 from agents.referral import Referral
 from agents.scheme_staff import SchemeStaff, StaffList
 from agents.social_worker import SocialWorker
-from simulation.params import ARRANGEMENTS, BANDS, NEEDS, SlsimConfig
+from simulation.params import ARRANGEMENTS, BANDS, NEEDS, ModelParams
 from simulation.processes.matching import candidates
 from simulation.stages import CarerStage, Role
 from simulation.units import WEEKS_PER_YEAR
@@ -85,7 +85,7 @@ class _PersonView:
 class Drawers:
     """Draws of people and awareness, with weights normalised once."""
 
-    def __init__(self, p: SlsimConfig):
+    def __init__(self, p: ModelParams):
         rp = p.referrals
         self.needs = NEEDS
         self.need_w = rp.needs_mix.shares()

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.model import SharedLivesModel
-from simulation.params import SlsimConfig
+from simulation.params import ModelParams
 from simulation.runfolder import FAILED_FILE, RUN_FILES, SIZED_FILES, SUMMARY_FILE, new_partial
 from simulation.budget import apply_budget
 from simulation.outputs import OUTCOME_DIRECTIONS, lever_costs, shock_outcomes, summarise
@@ -30,7 +30,7 @@ PACKAGES = ("slsim", "mesa", "hydra-core", "omegaconf", "numpy", "scipy", "panda
 
 @dataclass
 class RunResult:
-    params: SlsimConfig  # the parameters as run (a budget spent as posts and fees)
+    params: ModelParams  # the parameters as run (a budget spent as posts and fees)
     timeseries: pd.DataFrame
     events: pd.DataFrame
     summary: dict  # outcome name -> number (see simulation.outputs.OUTCOMES)
@@ -38,7 +38,7 @@ class RunResult:
     shocks: dict  # event name -> depth, trough and recovery
 
 
-def run_simulation(params: SlsimConfig) -> RunResult:
+def run_simulation(params: ModelParams) -> RunResult:
     """Spend the budget, build the model, run it (warm-up, then to the horizon) and summarise it."""
     model = SharedLivesModel(apply_budget(params)).run()
     ts = model.recorder.to_frame()

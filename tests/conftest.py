@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from helpers import BIN, params
-from simulation.params import SlsimConfig
+from experiments.settings import SlsimConfig
 
 
 @pytest.fixture(scope="session")

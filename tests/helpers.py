@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from simulation.config import load_params
-from simulation.params import SlsimConfig
+from experiments.config import load_params
+from experiments.settings import SlsimConfig
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -105,7 +105,7 @@ def test_cost_benefit_by_hand():
 
 
 def test_cost_benefit_matches_the_models_summary(tmp_path):
-    from simulation.config import load_params
+    from experiments.config import load_params
     from simulation.run import run_simulation, write_run_folder
 
     result = run_simulation(load_params(["run.years=3", "run.seed=3", "levers=extra_workers"]))

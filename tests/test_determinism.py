@@ -59,7 +59,7 @@ def test_seed_0_is_a_seed():
 
 _DIGEST = """
 import hashlib, io, sys
-from simulation.config import load_params
+from experiments.config import load_params
 from simulation.run import run_simulation
 r = run_simulation(load_params(sys.argv[1:]))
 for df in (r.timeseries, r.events):

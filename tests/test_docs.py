@@ -17,7 +17,7 @@ import yaml
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
 from simulation import paramdoc
-from simulation.config import compose_cfg
+from experiments.config import compose_cfg
 
 # a unit, or a marker that the number has none
 UNIT = re.compile(
@@ -183,7 +183,7 @@ def _stated_bounds(text) -> set:
 @pytest.fixture(scope="module")
 def enforced_bounds():
     """{dotted field: upper bound} that the checks of simulation/params.py enforce (recorded by _V)."""
-    from simulation.config import load_params
+    from experiments.config import load_params
     from simulation.params import _V
 
     _V.bounds = {}

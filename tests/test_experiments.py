@@ -20,7 +20,7 @@ import pytest
 from helpers import REPO, params, refused, slsim
 from experiments.callbacks import Progress, count_runs, expected_runs
 from experiments.collect import CollectError, collect, scenario_labels, sweep_table
-from simulation.config import compose_cfg
+from experiments.config import compose_cfg
 
 EXPERIMENTS = sorted(p.stem for p in (REPO / "configs" / "experiment").glob("*.yaml"))
 TINY = ("run.years=3", "run.warmup_weeks=8", "experiment.replicates=2")
@@ -107,7 +107,7 @@ def test_sensitivity_writes_sobol_indices_with_intervals(tiny_sweeps):
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(idx.columns)
     # the sampled values are the run's parameters: row 0's config holds row 0 of the design
     from experiments.sampling import sample_matrix
-    from simulation.config import params_from_cfg
+    from experiments.config import params_from_cfg
 
     design = sample_matrix(params_from_cfg(compose_cfg(["+experiment=sensitivity", "experiment.sample.n=2"])).experiment.sample)
     row0 = table[table["row"] == 0].iloc[0]
@@ -411,7 +411,7 @@ def test_expected_runs_counts_axes_seeds_and_sample_rows():
 def test_sobol_indices_of_a_known_linear_function():
     """Y = 2 x1 + x2 on [0, 1]^2: first-order indices 4/5 and 1/5, no interaction."""
     from experiments.sampling import analyse, sample_matrix
-    from simulation.config import params_from_cfg
+    from experiments.config import params_from_cfg
 
     cfg = compose_cfg([
         "experiment.sample.method=sobol", "experiment.sample.n=1024",
@@ -429,7 +429,7 @@ def test_sobol_indices_of_a_known_linear_function():
 
 def test_sample_rows_round_integer_parameters():
     from experiments.sampling import row_values
-    from simulation.config import params_from_cfg
+    from experiments.config import params_from_cfg
 
     cfg = compose_cfg([
         "experiment.sample.method=morris", "experiment.sample.n=4",

@@ -32,8 +32,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from simulation.config import CONFIG_DIR, group_options
-from simulation.params import SlsimConfig
+from experiments.config import CONFIG_DIR, group_options
+from experiments.settings import SlsimConfig
 from simulation.run import RUN_FILES
 
 # fast valid runs: one year, no warm-up, one seed and one sample row a job

@@ -7,8 +7,9 @@ import pytest
 from omegaconf import OmegaConf
 
 from helpers import REPO, evolve, params
-from simulation.config import load_params
-from simulation.params import ARRANGEMENTS, ConfigError, SlsimConfig
+from experiments.config import load_params
+from experiments.settings import SlsimConfig
+from simulation.params import ARRANGEMENTS, ConfigError
 from simulation.run import run_simulation
 
 CONFIGS = REPO / "configs"

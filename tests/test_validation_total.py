@@ -23,8 +23,9 @@ import pytest
 from omegaconf import OmegaConf
 
 from helpers import REPO, evolve, params, refused
-from simulation.config import CONFIG_DIR, group_options
-from simulation.params import ConfigError, SlsimConfig
+from experiments.config import CONFIG_DIR, group_options
+from experiments.settings import SlsimConfig
+from simulation.params import ConfigError
 
 GROUPS = sorted(p.name for p in CONFIG_DIR.iterdir() if p.is_dir() and p.name not in ("base", "hydra", "experiment"))
 
@@ -83,7 +84,7 @@ def test_unknown_group_option_in_sweeps_and_lists(args, shown, capsys, tmp_path,
 
 
 def test_load_params_refuses_an_unknown_group_option_too():
-    from simulation.config import load_params
+    from experiments.config import load_params
 
     with pytest.raises(ConfigError, match=r"^scenario=pandemc: allowed .*pandemic"):
         load_params(["scenario=pandemc"])

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 
-from simulation.config import CONFIG_DIR, params_from_cfg
-from simulation.params import register_schema
+from experiments.config import CONFIG_DIR, params_from_cfg
+from experiments.settings import register_schema
 from simulation.run import run_simulation
 
 

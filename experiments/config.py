@@ -15,7 +15,8 @@ from typing import Iterable
 
 from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 
-from simulation.params import ConfigError, SlsimConfig, register_schema
+from experiments.settings import SlsimConfig, register_schema
+from simulation.params import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 
