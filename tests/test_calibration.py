@@ -1,4 +1,7 @@
-"""The default "typical English scheme" sits near DESIGN.md section 6 after warm-up.
+"""The default "typical English scheme" sits near the national figures of LGA 2025 after warm-up.
+
+The anchors and their sources (the LGA's 2025 guidance, by section) are in
+docs/design.md, section 6.
 
 Means over 16 seeds of the recorded 10 years, with tolerances wide enough for
 seed noise (s.e. of the mean people supported is ~1.3) but narrow enough that
