@@ -186,7 +186,7 @@ def _stated_bounds(text) -> set:
 
 @pytest.fixture(scope="module")
 def enforced_bounds():
-    """{dotted field: upper bound} that the checks of simulation/params.py enforce (recorded by _V)."""
+    """{dotted field: upper bound} that the checks of the parameter tree enforce (recorded by _V)."""
     from experiments.config import load_params
     from simulation.params import _V
 
@@ -207,7 +207,7 @@ def test_every_number_has_an_upper_bound(enforced_bounds):
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in parsed):
             numeric.append(p.name)
     unbounded = sorted(set(numeric) - set(enforced_bounds))
-    assert not unbounded, f"numbers without an upper bound in simulation/params.py: {unbounded}"
+    assert not unbounded, f"numbers without an upper bound in the parameter tree: {unbounded}"
     undocumented_fields = sorted(set(enforced_bounds) - {p.name for p in params})
     assert not undocumented_fields, f"bounds on fields missing from the table: {undocumented_fields}"
 
@@ -238,9 +238,8 @@ def test_stated_bounds_are_read_as_written():
 # Plus, ...; docs/design.md lists them) or say "assumption". The name is split so that this
 # file does not mention it.
 UNSHIPPED = "DESIGN" + ".md"
-# Files still allowed to mention it. simulation/params.py has two comments that cite it; it is
-# being restructured on another branch: remove this entry when that lands.
-UNSHIPPED_ALLOWED = frozenset({"simulation/params.py"})
+# Files allowed to mention it: none (the last citations went with the restructured parameters).
+UNSHIPPED_ALLOWED = frozenset()
 
 
 def _shipped(path: str) -> bool:
@@ -289,7 +288,7 @@ def test_unshipped_citation_check_finds_a_citation(tmp_path):
         "analysis/z.py": f"# {UNSHIPPED}\n",
         "docs/design.md": "the rationale: lower-case design.md is the shipped one\n",
         "tests/test_z.py": f"NAME = '{UNSHIPPED}'\n",  # tests' Python may name it
-        "simulation/params.py": f"# {UNSHIPPED}\n",  # allowed for now
+        "simulation/params/__init__.py": f"# {UNSHIPPED}\n",
         "docs/img.png": f"\0{UNSHIPPED}".encode(),
     }
     for rel, content in files.items():
@@ -299,4 +298,4 @@ def test_unshipped_citation_check_finds_a_citation(tmp_path):
         else:
             (tmp_path / rel).write_text(content)
     found = unshipped_citations(tmp_path, [*files, "gone.md"])
-    assert found == ["configs/x.yaml:1", "docs/y.md:2", "analysis/z.py:1"]
+    assert found == ["configs/x.yaml:1", "docs/y.md:2", "analysis/z.py:1", "simulation/params/__init__.py:1"]
