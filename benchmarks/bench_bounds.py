@@ -2,7 +2,7 @@
 
     python benchmarks/bench_bounds.py [--only NAME ...] [--list]
 
-Every number in the config has an upper bound (simulation/params.py, documented beside
+Every number in the config has an upper bound (the parameter tree, simulation/params/ and the levers' and shocks' modules, documented beside
 its field in the YAML) so that a run of the largest sizes fits in memory and finishes in
 minutes. This measures it: each case is one run (``run_simulation``, no files written) in
 a fresh process, which reports its CPU time, wall time and peak memory (max RSS), the

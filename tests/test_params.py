@@ -215,7 +215,7 @@ def test_fields_cannot_be_deleted():
 
 
 def test_only_the_root_validates_and_names_the_full_path(default_params):
-    # by design (simulation/params.py docstring): a group built on its own is checked
+    # by design (simulation/params/__init__.py docstring): a group built on its own is checked
     # when it goes back into a root, so the error can name the field's dotted path
     bad_scheme = dataclasses.replace(default_params.scheme, scheme_workers=-1)
     with pytest.raises(ConfigError, match=r"^scheme\.scheme_workers=-1: "):
