@@ -310,7 +310,7 @@ def test_launcher_configs_have_every_field_of_the_plugin_schema(launcher):
 # bad sweep definitions: one line, exit 2, nothing written
 # ---------------------------------------------------------------------------
 BAD_SWEEPS = [
-    (["-m", "+experiment=nope"], "experiment/nope"),
+    (["-m", "+experiment=nope"], "experiment=nope: allowed"),
     (["-m", "+experiment=levers", "levers=none,nope"], "levers"),
     (["-m", "+experiment=levers", "experiment.replicates=0"], "experiment.replicates"),
     (["-m", "+experiment=sensitivity", "experiment.sample.n=3"], "experiment.sample.n"),
