@@ -239,7 +239,9 @@ def stop_with_parent() -> None:
 
     * ``prctl(PR_SET_PDEATHSIG, SIGKILL)``: Linux kills this process when its parent
       dies, however the parent dies (SIGKILL included). If the parent is already gone
-      (it died before this ran), exit now.
+      (it died before this ran), exit now. Linux's "parent" here is the thread that
+      started the worker: loky starts workers from the main thread, and replaces one
+      from its executor's manager thread, which lives as long as the executor.
     * SIGINT ignored: a Ctrl-C on the terminal reaches the whole process group; the main
       process stops the sweep and joblib kills its workers, so a worker has nothing to
       do with it (and would otherwise race the main process to report it).
