@@ -16,10 +16,12 @@ then rename):
     runs it again), ``error``, ``experiment``,
     ``scenario`` (the overrides that differ between runs, seed excluded;
     ``baseline`` when none do), ``job``, ``row`` (sensitivity sample row),
-    ``seed``; then every config parameter that differs between runs, by its
-    dotted name (e.g. ``levers.colocation.enabled``); then the outcomes of
-    ``summary.json`` by name, ``lever_cost_gbp.<lever>`` and
-    ``shock.<event>.<field>``.
+    ``seed``, ``slsim_version``, ``slsim_commit`` and ``slsim_dirty`` (the
+    slsim that made the run, from its ``metadata.json``: version, git commit
+    or ``unknown``, whether the checkout had uncommitted changes); then every
+    config parameter that differs between runs, by its dotted name (e.g.
+    ``levers.colocation.enabled``); then the outcomes of ``summary.json`` by
+    name, ``lever_cost_gbp.<lever>`` and ``shock.<event>.<field>``.
 ``weekly.parquet`` (on request: ``--weekly`` or ``experiment.per_week=true``)
     every run's time series, long, with ``run``, ``scenario`` and ``seed``.
 ``sensitivity.parquet`` (sensitivity sweeps, when every sample row is complete)
@@ -42,7 +44,8 @@ from simulation.runfolder import FAILED_FILE, SUMMARY_FILE, DamagedRun, read_com
 SWEEP_FILE = "sweep.parquet"
 WEEKLY_FILE = "weekly.parquet"
 SENSITIVITY_FILE = "sensitivity.parquet"
-LEAD_COLUMNS = ("run", "status", "error", "experiment", "scenario", "job", "row", "seed")
+STAMP_COLUMNS = ("slsim_version", "slsim_commit", "slsim_dirty")  # the slsim that made the run (metadata.json)
+LEAD_COLUMNS = ("run", "status", "error", "experiment", "scenario", "job", "row", "seed", *STAMP_COLUMNS)
 # overrides that say which run of a scenario this is, or which study: not part of the scenario label
 _NOT_SCENARIO = ("run.seed", "experiment", "experiment.sample.index")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -105,6 +108,7 @@ def load_run(run_dir: Path, root: Path) -> tuple:
         "row": meta.get("row"),
         "seed": meta.get("seed", summary.get("seed")),
         "_overrides": [str(o) for o in overrides] if isinstance(overrides := meta.get("overrides"), list) else [],
+        **_stamp(meta),
     })
     row.update(summary.get("outcomes", {}))
     for lever, cost in summary.get("lever_costs_gbp", {}).items():
@@ -113,6 +117,19 @@ def load_run(run_dir: Path, root: Path) -> tuple:
         for field, value in fields.items():
             row[f"shock.{event}.{field}"] = value
     return row, _flatten(config)
+
+
+def _stamp(meta: dict) -> dict:
+    """The slsim_* columns of a run: ``metadata.json``'s ``slsim`` (runs made before it was
+    recorded: the version from ``versions``, commit and dirty unknown)."""
+    stamp = meta.get("slsim") if isinstance(meta.get("slsim"), dict) else {}
+    versions = meta.get("versions") if isinstance(meta.get("versions"), dict) else {}
+    dirty = stamp.get("dirty")
+    return {
+        "slsim_version": str(stamp.get("version", versions.get("slsim")) or "") or None,
+        "slsim_commit": str(stamp.get("commit") or "") or None,
+        "slsim_dirty": dirty if isinstance(dirty, bool) else None,
+    }
 
 
 def _failure(run_dir: Path) -> dict:
@@ -175,6 +192,7 @@ def sweep_table(root) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records)
     for col in ("job", "row", "seed"):
         frame[col] = pd.array(frame[col], dtype="Int64")
+    frame["slsim_dirty"] = pd.array(frame["slsim_dirty"], dtype="boolean")
     frame = frame.sort_values(["job", "row", "seed", "run"], na_position="first", kind="stable").reset_index(drop=True)
     return frame
 
