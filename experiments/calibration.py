@@ -20,6 +20,7 @@ import numpy as np
 from simulation.config import load_params
 from simulation.params import ARRANGEMENTS, NEEDS, ConfigError
 from simulation.run import run_simulation
+from simulation.runfolder import umask
 
 # DESIGN.md s.6 (LGA 2025 guidance); arrangement shares normalised (published shares sum > 100%)
 _ARR_PUBLISHED = {"live_in": 0.63, "short_break": 0.31, "day_support": 0.17}
@@ -92,6 +93,7 @@ def main(argv=None) -> int:
         print(f"{key:34s} {v['mean']:10.3f} {v['se']:8.3f} {target:>8s}")
     if args.json:
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(args.json)) or ".")
+        os.fchmod(fd, 0o666 & ~umask())  # mkstemp makes 600; as any file the umask allows
         with os.fdopen(fd, "w") as fh:
             json.dump(table, fh, indent=2, allow_nan=False)
         os.replace(tmp, args.json)

@@ -131,7 +131,7 @@ def move_aside(run_dir) -> Path:
     """Move every file of a damaged run into a new hidden ``.damaged-<time>-<pid>`` folder in it."""
     run_dir = Path(run_dir)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    kept = Path(tempfile.mkdtemp(prefix=f"{DAMAGED_PREFIX}{stamp}-{os.getpid()}-", dir=run_dir))
+    kept = umask_mode(tempfile.mkdtemp(prefix=f"{DAMAGED_PREFIX}{stamp}-{os.getpid()}-", dir=run_dir))
     for entry in sorted(run_dir.iterdir()):
         if not entry.name.startswith("."):
             os.replace(entry, kept / entry.name)
@@ -182,7 +182,14 @@ def new_partial(run_dir) -> Path:
     """A new hidden folder in ``run_dir`` to write a run's files into, named for this process."""
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=run_dir))
+    return umask_mode(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=run_dir))
+
+
+def umask_mode(path) -> Path:
+    """``path`` (a folder ``tempfile.mkdtemp`` made, mode 700) given the mode the umask allows, as any
+    folder slsim makes: colleagues who may read the sweep may read (and clear up) it too."""
+    os.chmod(path, 0o777 & ~umask())
+    return Path(path)
 
 
 def umask() -> int:
