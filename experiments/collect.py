@@ -110,13 +110,20 @@ def load_run(run_dir: Path, root: Path) -> tuple:
         "_overrides": [str(o) for o in overrides] if isinstance(overrides := meta.get("overrides"), list) else [],
         **_stamp(meta),
     })
-    row.update(summary.get("outcomes", {}))
+    row.update(outcome_columns(summary))
+    return row, _flatten(config)
+
+
+def outcome_columns(summary: dict) -> dict:
+    """A run's outcome columns from its summary (``summary.json``'s shape): every outcome by name,
+    ``lever_cost_gbp.<lever>`` and ``shock.<event>.<field>``."""
+    row = dict(summary.get("outcomes", {}))
     for lever, cost in summary.get("lever_costs_gbp", {}).items():
         row[f"lever_cost_gbp.{lever}"] = cost
     for event, fields in summary.get("shocks", {}).items():
         for field, value in fields.items():
             row[f"shock.{event}.{field}"] = value
-    return row, _flatten(config)
+    return row
 
 
 def _stamp(meta: dict) -> dict:
