@@ -57,7 +57,7 @@ def build(path, out=None, settings: Settings | None = None) -> Path:
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 700; a report is for colleagues too
         _write(results, settings, tables, tmp)
-        (tmp / REPORT_MARK).write_text(json.dumps({"results": str(results.root.resolve())}) + "\n")
+        (tmp / REPORT_MARK).write_text(json.dumps({"results": str(results.root.resolve())}, allow_nan=False) + "\n")
         if out.exists():  # a previous report of these results (checked): swapped, then removed
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             os.replace(out, old / out.name)
