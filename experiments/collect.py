@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from simulation.runfolder import FAILED_FILE, SUMMARY_FILE, DamagedRun, read_complete, read_json, umask
+from simulation.runfolder import FAILED_FILE, SUMMARY_FILE, YAML_LOADER, DamagedRun, read_json, read_run, umask
 
 SWEEP_FILE = "sweep.parquet"
 WEEKLY_FILE = "weekly.parquet"
@@ -48,7 +48,6 @@ STAMP_COLUMNS = ("slsim_version", "slsim_commit", "slsim_dirty")  # the slsim th
 LEAD_COLUMNS = ("run", "status", "error", "experiment", "scenario", "job", "row", "seed", *STAMP_COLUMNS)
 # overrides that say which run of a scenario this is, or which study: not part of the scenario label
 _NOT_SCENARIO = ("run.seed", "experiment", "experiment.sample.index")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CollectError(ValueError):
@@ -93,13 +92,13 @@ def load_run(run_dir: Path, root: Path) -> tuple:
     rel = run_dir.relative_to(root).as_posix() or "."
     try:
         if (run_dir / SUMMARY_FILE).exists():
-            summary = read_complete(run_dir)  # every file whole, or DamagedRun
-            meta = read_json(run_dir / "metadata.json")
+            stored = read_run(run_dir)  # every file whole, or DamagedRun
+            summary, meta, config = stored.summary, stored.meta, stored.config
             row = {"run": rel, "status": "ok", "error": None}
         else:
             meta, summary = _failure(run_dir), {}
             row = {"run": rel, "status": "failed", "error": meta.get("error")}
-        config = _config(run_dir)
+            config = _config(run_dir)
     except DamagedRun as exc:
         return {"run": rel, "status": "damaged", "error": str(exc), "_overrides": []}, {}
     row.update({
@@ -156,7 +155,7 @@ def _config(run_dir: Path) -> dict:
     if not path.exists() and not (run_dir / SUMMARY_FILE).exists():
         return {}
     try:
-        config = yaml.load(path.read_text(), Loader=_Loader) or {}
+        config = yaml.load(path.read_text(), Loader=YAML_LOADER) or {}
         if not isinstance(config, dict):
             raise ValueError(f"a {type(config).__name__}, not a mapping")
     except (OSError, ValueError, yaml.YAMLError) as exc:
@@ -235,38 +234,6 @@ def write_parquet(frame: pd.DataFrame, path) -> Path:
     return path
 
 
-def sensitivity_table(root, table: pd.DataFrame):
-    """SALib indices for a sensitivity sweep, or (None, reason) when it cannot be computed."""
-    from omegaconf import OmegaConf
-
-    from experiments.sampling import analyse, rows_of
-    from simulation.config import params_from_cfg
-    from simulation.params import SlsimConfig
-
-    root = Path(root)
-    ok = table[table["status"] == "ok"]
-    if ok.empty:
-        return None, "no complete runs"
-    from simulation.params import ConfigError
-
-    try:
-        cfg = OmegaConf.load(root / ok["run"].iloc[0] / "config.yaml")
-        params = params_from_cfg(OmegaConf.merge(OmegaConf.structured(SlsimConfig), cfg))
-    except (ConfigError, ValueError) as exc:  # a config this version of slsim does not accept
-        return None, f"{ok['run'].iloc[0]}/config.yaml: {str(exc).splitlines()[0][:160]}"
-    sample = params.experiment.sample
-    if sample.method == "none":
-        return None, "not a sensitivity sweep"
-    n = rows_of(sample)
-    means = ok.groupby("row")[list(sample.outputs)].mean()
-    missing = sorted(set(range(n)) - set(int(r) for r in means.index))
-    if missing:
-        return None, f"{len(missing)} of {n} sample rows have no complete run (first: row {missing[0]})"
-    means = means.sort_index()
-    frames = [analyse(sample, means[out].to_numpy(), out) for out in sample.outputs]
-    return pd.concat(frames, ignore_index=True), None
-
-
 def collect(root, weekly: bool = False, quiet: bool = False) -> pd.DataFrame:
     """Write sweep.parquet (and weekly.parquet, sensitivity.parquet) for the sweep at ``root``."""
     try:
@@ -283,6 +250,8 @@ def _collect(root: Path, weekly: bool, quiet: bool) -> pd.DataFrame:
     if weekly:
         write_parquet(weekly_table(root, table), root / WEEKLY_FILE)
     if table["row"].notna().any():  # a sensitivity sweep
+        from experiments.sampling import sensitivity_table
+
         indices, reason = sensitivity_table(root, table)
         if indices is not None:
             write_parquet(indices, root / SENSITIVITY_FILE)
