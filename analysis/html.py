@@ -47,6 +47,8 @@ ol.notes { color: #555; font-size: 0.8em; margin: 0.2em 0; padding-left: 1.4em; 
 details { margin: 0.5em 0; } summary { cursor: pointer; color: #1a4d80; }
 pre { background: #f7f7f7; padding: 1em; font-size: 0.78em; max-height: 30em; overflow: auto; }
 nav { font-size: 0.85em; margin: 1em 0; line-height: 1.7; }
+footer { color: #555; font-size: 0.8em; margin-top: 2em; border-top: 1px solid #ddd; padding-top: 0.5em;
+         overflow-wrap: anywhere; }
 code { font-size: 0.9em; overflow-wrap: anywhere; }
 @media (max-width: 720px) {
   body { padding: 0 8px 2em; }
@@ -148,8 +150,9 @@ def figure(png: bytes, caption: str) -> str:
             f"<figcaption>{esc(caption)}</figcaption></figure>")
 
 
-def page(title: str, header: str, sections: list, nav_after: str) -> str:
-    """The whole page. ``sections``: (key, title, body html); the nav goes after section ``nav_after``."""
+def page(title: str, header: str, sections: list, nav_after: str, footer: str = "") -> str:
+    """The whole page. ``sections``: (key, title, body html); the nav goes after section ``nav_after``;
+    ``footer``: html at the end (which slsim made the results)."""
     nav = "<nav>Sections: " + " · ".join(f"<a href='#{k}'>{esc(t)}</a>" for k, t, _ in sections) + "</nav>"
     parts = []
     for key, name, body in sections:
@@ -163,5 +166,6 @@ def page(title: str, header: str, sections: list, nav_after: str) -> str:
 <style>{CSS}</style></head><body>
 <header>{header}</header>
 {''.join(parts)}
+<footer>{footer}</footer>
 </body></html>
 """

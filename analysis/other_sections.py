@@ -1,5 +1,7 @@
 """The report's later sections: shocks, sensitivity, optimisation, configuration, assumptions, failed or damaged runs."""
 
+from collections import Counter
+
 import pandas as pd
 
 from analysis import figures
@@ -107,3 +109,29 @@ def other_sections(results, t: dict, figure, add, note, csv) -> None:
     else:
         add("failed", h.frame_table(failed, index=False))
         csv("failed", failed)
+
+
+def made_by(runs: pd.DataFrame) -> str:
+    """The report footer: which slsim made the runs (the sweep table's ``slsim_*`` columns, from each
+    run's metadata.json), with the number of runs each made when they differ; damaged runs aside."""
+
+    def value(v):
+        return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+    if "status" in runs:
+        runs = runs[runs["status"] != "damaged"]  # its metadata could not be read
+    cols = ["slsim_version", "slsim_commit", "slsim_dirty"]
+    groups = Counter(tuple(value(v) for v in rec) for rec in runs.reindex(columns=cols).itertuples(index=False))
+    parts = []
+    for (version, commit, dirty), count in groups.items():
+        dirty = bool(dirty) if dirty is not None else None
+        text = f"slsim {version}" if version else "an slsim that did not record its version"
+        if commit and commit != "unknown":
+            text += f", git commit {commit}"
+            text += {True: " with uncommitted changes", False: ""}.get(dirty, " (uncommitted changes unknown)")
+        else:
+            text += ", git commit unknown"
+        parts.append(text + (f" ({count} run{'' if count == 1 else 's'})" if len(groups) > 1 else ""))
+    if not parts:
+        return ""
+    return "<p>Results made by " + h.esc("; ".join(parts)) + ".</p>"

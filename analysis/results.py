@@ -3,7 +3,7 @@
 ``load(path)`` returns :class:`Results`:
 
 * a **run folder** has ``summary.json`` (and ``timeseries.parquet``,
-  ``config.yaml``): one row in ``runs``;
+  ``config.yaml``, ``metadata.json``): one row in ``runs``;
 * a **sweep folder** has ``sweep.parquet`` (written when a sweep ends, or by
   ``python -m experiments.collect``): one row per run.
 
@@ -121,11 +121,23 @@ def _load_run(root: Path) -> Results:
     for event, fields in summary.get("shocks", {}).items():
         for name, value in fields.items():
             row[f"shock.{event}.{name}"] = value
+    row.update(_stamp(root / "metadata.json"))
     runs = pd.DataFrame([row])
     ts = _parquet(root / "timeseries.parquet")
     weekly = ts.assign(run=".", scenario="baseline", seed=summary.get("seed"))
     text = _text(root / "config.yaml")
     return Results(root, "run", runs, weekly, text, _config(text, root / "config.yaml"))
+
+
+def _stamp(path: Path) -> dict:
+    """The slsim that made a run (``metadata.json``'s ``slsim``: version, commit, dirty), as the
+    sweep table's ``slsim_*`` columns; None where the file or the record is missing."""
+    meta = _json(path) if path.exists() else {}
+    stamp = meta.get("slsim") if isinstance(meta, dict) and isinstance(meta.get("slsim"), dict) else {}
+    versions = meta.get("versions") if isinstance(meta, dict) and isinstance(meta.get("versions"), dict) else {}
+    dirty = stamp.get("dirty")
+    return {"slsim_version": stamp.get("version", versions.get("slsim")), "slsim_commit": stamp.get("commit"),
+            "slsim_dirty": dirty if isinstance(dirty, bool) else None}
 
 
 def _load_sweep(root: Path) -> Results:

@@ -15,7 +15,7 @@ from analysis.labels import scenario_label
 from analysis.results import Results
 from analysis.settings import Settings
 from analysis.cost_section import costbenefit_html
-from analysis.other_sections import other_sections
+from analysis.other_sections import made_by, other_sections
 
 SECTIONS = (
     ("answer", "The answer: each option against the baseline"),
@@ -198,7 +198,8 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
               f"<p>{h.esc(results.root)} · {_n(len(ok), 'run')} · {_n(results.runs['scenario'].nunique(), 'scenario')}"
               f" · {_n(len(seeds), 'seed')} · {_n(years, 'year')} recorded</p>")
     sections = [(k, title, "".join(body[k])) for k, title in SECTIONS]
-    (folder / "index.html").write_text(h.page(f"slsim report: {results.root}", header, sections, "answer"))
+    (folder / "index.html").write_text(h.page(f"slsim report: {results.root}", header, sections, "answer",
+                                              made_by(results.runs)))
 
 
 def _n(count, noun: str) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 from experiments.config import load_params
 from simulation.params import ARRANGEMENTS, NEEDS, ConfigError
 from simulation.run import run_simulation
+from simulation.runfolder import umask
 
 # LGA 2025, Part one, 'Types of support arrangements': live-in 66% (60% in its executive
 # summary; 63% is the midpoint), short breaks 31%, day support 17%; normalised, since the
@@ -96,6 +97,7 @@ def main(argv=None) -> int:
         print(f"{key:34s} {v['mean']:10.3f} {v['se']:8.3f} {target:>8s}")
     if args.json:
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(args.json)) or ".")
+        os.fchmod(fd, 0o666 & ~umask())  # mkstemp makes 600; as any file the umask allows
         with os.fdopen(fd, "w") as fh:
             json.dump(table, fh, indent=2, allow_nan=False)
         os.replace(tmp, args.json)

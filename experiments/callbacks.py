@@ -8,6 +8,12 @@ Configured in ``configs/config.yaml`` (``hydra.callbacks.sweep``), so every
   complete and failed run folders in the sweep folder once a second, so it
   works whatever runs the jobs (joblib workers, Ray, SLURM on shared storage).
   Runs already complete when a sweep is re-run are counted as done before.
+  The estimate is the runs left at the rate runs have finished in this sweep
+  since its first run finished (so the start-up before it, checking every
+  job and starting the workers, tens of seconds on a busy machine, does not
+  count as run time), and is shown only once a few runs have finished in
+  this sweep (:data:`ETA_AFTER_RUNS`, or a tenth of the runs it has to make if
+  that is fewer).
 * **sweep.parquet** (and ``weekly.parquet`` with ``experiment.per_week=true``,
   ``sensitivity.parquet`` for sensitivity sweeps) when the sweep ends, from
   :func:`experiments.collect.collect`.
@@ -18,6 +24,7 @@ process that runs it, calls :func:`experiments.interrupts.stop_with_parent`
 (a joblib worker then ends with the main process).
 """
 
+import math
 import sys
 import threading
 import time
@@ -29,6 +36,7 @@ from omegaconf import DictConfig, OmegaConf
 from experiments import interrupts
 
 POLL_SECONDS = 1.0
+ETA_AFTER_RUNS = 5  # runs finished in this sweep before an estimate of the time left (or 10% of its runs)
 QUIET_LOG_SECONDS = 10.0  # when stderr is not a terminal: a line at most this often
 
 
@@ -87,13 +95,15 @@ def _clock(seconds: float) -> str:
 class Progress:
     """Counts finished runs in a sweep folder and reports them on stderr."""
 
-    def __init__(self, sweep_dir: Path, total: int | None, stream=None):
+    def __init__(self, sweep_dir: Path, total: int | None, stream=None, clock=time.monotonic):
         self.sweep_dir = Path(sweep_dir)
         self.total = total
         self.stream = stream or sys.stderr
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.clock = clock
         self.before = sum(count_runs(self.sweep_dir)) if self.sweep_dir.exists() else 0
-        self.start = time.monotonic()
+        self.start = clock()
+        self._first = None  # (time, runs finished in this sweep) when its first run was seen finished
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="slsim-progress", daemon=True)
         self._last_finished = None  # runs finished at the last line printed
@@ -106,7 +116,8 @@ class Progress:
         """(runs finished, the progress line)."""
         done, failed = count_runs(self.sweep_dir)
         finished = done + failed
-        elapsed = time.monotonic() - self.start
+        now = self.clock()
+        elapsed = now - self.start
         new = finished - self.before
         parts = [f"slsim: sweep {finished}" + (f"/{self.total}" if self.total else "") + " runs"]
         details = []
@@ -117,16 +128,29 @@ class Progress:
         if details:
             parts[0] += f" ({', '.join(details)})"
         parts.append(f"{_clock(elapsed)} elapsed")
-        if self.total and new > 0 and finished < self.total:
-            left = elapsed / new * (self.total - finished)
+        left = self.time_left(now, new, finished)
+        if left is not None:
             parts.append(f"~{_clock(left)} left")
         return finished, ", ".join(parts)
+
+    def time_left(self, now: float, new: int, finished: int) -> float | None:
+        """Seconds left at the rate of this sweep's runs since its first finished (see module doc), or
+        None: no total, nothing left, too few runs finished in this sweep to tell."""
+        if new > 0 and self._first is None:
+            self._first = (now, new)
+        if not self.total or finished >= self.total or self._first is None:
+            return None
+        since, at_first = self._first
+        enough = min(ETA_AFTER_RUNS, max(1, math.ceil(0.1 * (self.total - self.before))))
+        if new < enough or new <= at_first or now <= since:
+            return None
+        return (self.total - finished) * (now - since) / (new - at_first)
 
     def report(self, force: bool = False) -> None:
         """On a terminal, rewrite the line every poll; in a log, a line when the count has
         changed and QUIET_LOG_SECONDS have passed; always at the end (``force``)."""
         finished, text = self._status()
-        now = time.monotonic()
+        now = self.clock()
         quiet = finished == self._last_finished or now - self._last_print < QUIET_LOG_SECONDS
         if not (force or self.tty or not quiet):
             return

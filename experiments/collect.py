@@ -16,10 +16,12 @@ then rename):
     runs it again), ``error``, ``experiment``,
     ``scenario`` (the overrides that differ between runs, seed excluded;
     ``baseline`` when none do), ``job``, ``row`` (sensitivity sample row),
-    ``seed``; then every config parameter that differs between runs, by its
-    dotted name (e.g. ``levers.colocation.enabled``); then the outcomes of
-    ``summary.json`` by name, ``lever_cost_gbp.<lever>`` and
-    ``shock.<event>.<field>``.
+    ``seed``, ``slsim_version``, ``slsim_commit`` and ``slsim_dirty`` (the
+    slsim that made the run, from its ``metadata.json``: version, git commit
+    or ``unknown``, whether the checkout had uncommitted changes); then every
+    config parameter that differs between runs, by its dotted name (e.g.
+    ``levers.colocation.enabled``); then the outcomes of ``summary.json`` by
+    name, ``lever_cost_gbp.<lever>`` and ``shock.<event>.<field>``.
 ``weekly.parquet`` (on request: ``--weekly`` or ``experiment.per_week=true``)
     every run's time series, long, with ``run``, ``scenario`` and ``seed``.
 ``sensitivity.parquet`` (sensitivity sweeps, when every sample row is complete)
@@ -37,15 +39,15 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from simulation.runfolder import FAILED_FILE, SUMMARY_FILE, DamagedRun, read_complete, read_json, umask
+from simulation.runfolder import FAILED_FILE, SUMMARY_FILE, YAML_LOADER, DamagedRun, read_json, read_run, umask
 
 SWEEP_FILE = "sweep.parquet"
 WEEKLY_FILE = "weekly.parquet"
 SENSITIVITY_FILE = "sensitivity.parquet"
-LEAD_COLUMNS = ("run", "status", "error", "experiment", "scenario", "job", "row", "seed")
+STAMP_COLUMNS = ("slsim_version", "slsim_commit", "slsim_dirty")  # the slsim that made the run (metadata.json)
+LEAD_COLUMNS = ("run", "status", "error", "experiment", "scenario", "job", "row", "seed", *STAMP_COLUMNS)
 # overrides that say which run of a scenario this is, or which study: not part of the scenario label
 _NOT_SCENARIO = ("run.seed", "experiment", "experiment.sample.index")
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CollectError(ValueError):
@@ -90,13 +92,13 @@ def load_run(run_dir: Path, root: Path) -> tuple:
     rel = run_dir.relative_to(root).as_posix() or "."
     try:
         if (run_dir / SUMMARY_FILE).exists():
-            summary = read_complete(run_dir)  # every file whole, or DamagedRun
-            meta = read_json(run_dir / "metadata.json")
+            stored = read_run(run_dir)  # every file whole, or DamagedRun
+            summary, meta, config = stored.summary, stored.meta, stored.config
             row = {"run": rel, "status": "ok", "error": None}
         else:
             meta, summary = _failure(run_dir), {}
             row = {"run": rel, "status": "failed", "error": meta.get("error")}
-        config = _config(run_dir)
+            config = _config(run_dir)
     except DamagedRun as exc:
         return {"run": rel, "status": "damaged", "error": str(exc), "_overrides": []}, {}
     row.update({
@@ -105,14 +107,35 @@ def load_run(run_dir: Path, root: Path) -> tuple:
         "row": meta.get("row"),
         "seed": meta.get("seed", summary.get("seed")),
         "_overrides": [str(o) for o in overrides] if isinstance(overrides := meta.get("overrides"), list) else [],
+        **_stamp(meta),
     })
-    row.update(summary.get("outcomes", {}))
+    row.update(outcome_columns(summary))
+    return row, _flatten(config)
+
+
+def outcome_columns(summary: dict) -> dict:
+    """A run's outcome columns from its summary (``summary.json``'s shape): every outcome by name,
+    ``lever_cost_gbp.<lever>`` and ``shock.<event>.<field>``."""
+    row = dict(summary.get("outcomes", {}))
     for lever, cost in summary.get("lever_costs_gbp", {}).items():
         row[f"lever_cost_gbp.{lever}"] = cost
     for event, fields in summary.get("shocks", {}).items():
         for field, value in fields.items():
             row[f"shock.{event}.{field}"] = value
-    return row, _flatten(config)
+    return row
+
+
+def _stamp(meta: dict) -> dict:
+    """The slsim_* columns of a run: ``metadata.json``'s ``slsim`` (runs made before it was
+    recorded: the version from ``versions``, commit and dirty unknown)."""
+    stamp = meta.get("slsim") if isinstance(meta.get("slsim"), dict) else {}
+    versions = meta.get("versions") if isinstance(meta.get("versions"), dict) else {}
+    dirty = stamp.get("dirty")
+    return {
+        "slsim_version": str(stamp.get("version", versions.get("slsim")) or "") or None,
+        "slsim_commit": str(stamp.get("commit") or "") or None,
+        "slsim_dirty": dirty if isinstance(dirty, bool) else None,
+    }
 
 
 def _failure(run_dir: Path) -> dict:
@@ -132,7 +155,7 @@ def _config(run_dir: Path) -> dict:
     if not path.exists() and not (run_dir / SUMMARY_FILE).exists():
         return {}
     try:
-        config = yaml.load(path.read_text(), Loader=_Loader) or {}
+        config = yaml.load(path.read_text(), Loader=YAML_LOADER) or {}
         if not isinstance(config, dict):
             raise ValueError(f"a {type(config).__name__}, not a mapping")
     except (OSError, ValueError, yaml.YAMLError) as exc:
@@ -175,6 +198,7 @@ def sweep_table(root) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records)
     for col in ("job", "row", "seed"):
         frame[col] = pd.array(frame[col], dtype="Int64")
+    frame["slsim_dirty"] = pd.array(frame["slsim_dirty"], dtype="boolean")
     frame = frame.sort_values(["job", "row", "seed", "run"], na_position="first", kind="stable").reset_index(drop=True)
     return frame
 
@@ -210,38 +234,6 @@ def write_parquet(frame: pd.DataFrame, path) -> Path:
     return path
 
 
-def sensitivity_table(root, table: pd.DataFrame):
-    """SALib indices for a sensitivity sweep, or (None, reason) when it cannot be computed."""
-    from omegaconf import OmegaConf
-
-    from experiments.sampling import analyse, rows_of
-    from experiments.config import params_from_cfg
-    from experiments.settings import SlsimConfig
-
-    root = Path(root)
-    ok = table[table["status"] == "ok"]
-    if ok.empty:
-        return None, "no complete runs"
-    from simulation.params import ConfigError
-
-    try:
-        cfg = OmegaConf.load(root / ok["run"].iloc[0] / "config.yaml")
-        params = params_from_cfg(OmegaConf.merge(OmegaConf.structured(SlsimConfig), cfg))
-    except (ConfigError, ValueError) as exc:  # a config this version of slsim does not accept
-        return None, f"{ok['run'].iloc[0]}/config.yaml: {str(exc).splitlines()[0][:160]}"
-    sample = params.experiment.sample
-    if sample.method == "none":
-        return None, "not a sensitivity sweep"
-    n = rows_of(sample)
-    means = ok.groupby("row")[list(sample.outputs)].mean()
-    missing = sorted(set(range(n)) - set(int(r) for r in means.index))
-    if missing:
-        return None, f"{len(missing)} of {n} sample rows have no complete run (first: row {missing[0]})"
-    means = means.sort_index()
-    frames = [analyse(sample, means[out].to_numpy(), out) for out in sample.outputs]
-    return pd.concat(frames, ignore_index=True), None
-
-
 def collect(root, weekly: bool = False, quiet: bool = False) -> pd.DataFrame:
     """Write sweep.parquet (and weekly.parquet, sensitivity.parquet) for the sweep at ``root``."""
     try:
@@ -258,6 +250,8 @@ def _collect(root: Path, weekly: bool, quiet: bool) -> pd.DataFrame:
     if weekly:
         write_parquet(weekly_table(root, table), root / WEEKLY_FILE)
     if table["row"].notna().any():  # a sensitivity sweep
+        from experiments.sampling import sensitivity_table
+
         indices, reason = sensitivity_table(root, table)
         if indices is not None:
             write_parquet(indices, root / SENSITIVITY_FILE)

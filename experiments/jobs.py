@@ -41,7 +41,7 @@ from omegaconf import DictConfig, OmegaConf
 from experiments.config import one_line, params_from_cfg, resolved_yaml
 from simulation.params import ConfigError
 from simulation.run import run_simulation, write_failure, write_run_folder
-from simulation.runfolder import SUMMARY_FILE, DamagedRun, claim, move_aside, read_complete
+from simulation.runfolder import SUMMARY_FILE, DamagedRun, claim, move_aside, read_run
 
 
 @dataclass
@@ -115,8 +115,8 @@ class RunConfigs:
         if row is not None:
             variant = run_config(self.cfg, row, seed, values)
             return resolved_yaml(variant), lambda: params_from_cfg(variant)
-        params = dataclasses.replace(self.params, run=dataclasses.replace(self.params.run, seed=seed))
-        return self._yaml(seed), lambda: params
+        params = self.params  # a run done before needs only its YAML: the seed's parameters when it runs
+        return self._yaml(seed), lambda: dataclasses.replace(params, run=dataclasses.replace(params.run, seed=seed))
 
     def _yaml(self, seed: int) -> str:
         if self._template is not None:
@@ -223,14 +223,14 @@ def stored_run(run_dir: Path, config_yaml: str) -> RunOutcome | None:
     if not (run_dir / SUMMARY_FILE).exists():
         return None
     try:
-        summary = read_complete(run_dir)
+        stored = read_run(run_dir, expected_config=config_yaml)
     except DamagedRun as exc:
         kept = move_aside(run_dir)
         print(f"slsim: {run_dir}: damaged run ({exc}); its files kept in {kept.name}/, running it again",
               file=sys.stderr)
         return None
-    if (run_dir / "config.yaml").read_text() == config_yaml:
-        return RunOutcome(run_dir, "done before", outcomes=summary["outcomes"])
+    if stored.config_text == config_yaml:
+        return RunOutcome(run_dir, "done before", outcomes=stored.summary["outcomes"])
     return RunOutcome(
         run_dir, "foreign",
         error=f"{run_dir} holds a run of a different configuration; left as it is "

@@ -15,6 +15,7 @@ row is applied (the design matrix itself stays as SALib drew it).
 import dataclasses
 import functools
 import typing
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -156,3 +157,31 @@ def check_sample(cfg) -> None:
                 raise ConfigError(
                     f"experiment.sample.parameters.{key}=[{lo}, {hi}]: bound {value} is refused ({one_line(exc)})"
                 ) from exc
+
+
+def sensitivity_table(root, table: pd.DataFrame):
+    """SALib indices for the sensitivity sweep at ``root`` from its sweep table (written to
+    ``sensitivity.parquet`` by :mod:`experiments.collect`), or (None, reason) when they cannot be computed."""
+    from omegaconf import OmegaConf
+
+    from experiments.config import params_from_cfg
+
+    ok = table[table["status"] == "ok"]
+    if ok.empty:
+        return None, "no complete runs"
+    try:
+        cfg = OmegaConf.load(Path(root) / ok["run"].iloc[0] / "config.yaml")
+        params = params_from_cfg(OmegaConf.merge(OmegaConf.structured(SlsimConfig), cfg))
+    except (ConfigError, ValueError) as exc:  # a config this version of slsim does not accept
+        return None, f"{ok['run'].iloc[0]}/config.yaml: {str(exc).splitlines()[0][:160]}"
+    sample = params.experiment.sample
+    if sample.method == "none":
+        return None, "not a sensitivity sweep"
+    n = rows_of(sample)
+    means = ok.groupby("row")[list(sample.outputs)].mean()
+    missing = sorted(set(range(n)) - set(int(r) for r in means.index))
+    if missing:
+        return None, f"{len(missing)} of {n} sample rows have no complete run (first: row {missing[0]})"
+    means = means.sort_index()
+    frames = [analyse(sample, means[out].to_numpy(), out) for out in sample.outputs]
+    return pd.concat(frames, ignore_index=True), None

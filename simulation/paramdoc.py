@@ -102,7 +102,7 @@ def group_files(config_dir=CONFIG_DIR):
         if isinstance(entry, dict):
             for group, option in entry.items():
                 group = group.replace("override ", "").replace("optional ", "").strip()
-                if option is not None:
+                if option is not None and not group.startswith("hydra"):  # Hydra's own settings (hydra/help)
                     out.append((group, config_dir / group / f"{option}.yaml"))
         elif isinstance(entry, str) and "@" in entry:  # a config file at a package: base/levers@levers
             path, package = entry.split("@", 1)

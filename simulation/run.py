@@ -21,6 +21,7 @@ import pandas as pd
 
 from simulation.model import SharedLivesModel
 from simulation.params import ModelParams
+from simulation.provenance import stamp
 from simulation.runfolder import FAILED_FILE, RUN_FILES, SIZED_FILES, SUMMARY_FILE, new_partial
 from simulation.budget import apply_budget
 from simulation.outputs import OUTCOME_DIRECTIONS, lever_costs, shock_outcomes, summarise
@@ -67,12 +68,14 @@ def write_run_folder(result: RunResult, run_dir, config_yaml: str, meta: dict | 
     """Write the run's files into ``run_dir`` atomically (see module doc).
 
     ``meta`` (how the run was made: experiment, overrides, job, sample row) is
-    added to ``metadata.json``."""
+    added to ``metadata.json``, with the slsim that made it (``"slsim"``: version,
+    git commit, whether the checkout had changes; :mod:`simulation.provenance`) and
+    the versions of Python and the packages used."""
     run_dir = Path(run_dir)
     tmp = new_partial(run_dir)
     try:
         (tmp / "config.yaml").write_text(config_yaml)
-        meta = {"seed": result.params.run.seed, **(meta or {}), "versions": versions()}
+        meta = {"seed": result.params.run.seed, **(meta or {}), "slsim": stamp(), "versions": versions()}
         (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, allow_nan=False) + "\n")
         result.timeseries.to_parquet(tmp / "timeseries.parquet", index=False, engine="pyarrow")
         result.events.to_parquet(tmp / "events.parquet", index=False, engine="pyarrow")
@@ -106,7 +109,7 @@ def write_failure(run_dir, config_yaml: str, meta: dict, error: str, trace: str)
     tmp = new_partial(run_dir)
     try:
         (tmp / "config.yaml").write_text(config_yaml)
-        record = {**meta, "error": error, "traceback": trace, "versions": versions()}
+        record = {**meta, "error": error, "traceback": trace, "slsim": stamp(), "versions": versions()}
         (tmp / FAILED_FILE).write_text(json.dumps(record, indent=2, allow_nan=False) + "\n")
         for name in ("config.yaml", FAILED_FILE):
             os.replace(tmp / name, run_dir / name)

@@ -396,7 +396,51 @@ def test_progress_counts_runs_and_estimates_the_rest(tmp_path):
     assert count_runs(tmp_path) == (2, 1)
     line = progress.line()
     assert line.startswith("slsim: sweep 3/4 runs (1 failed, 1 done before)")
-    assert "elapsed" in line and "left" in line
+    assert "elapsed" in line
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_progress_estimates_from_the_rate_since_the_first_run_of_this_sweep(tmp_path):
+    """No estimate until 5 runs (or a tenth of the sweep's runs, if fewer) have finished in this
+    sweep; then the runs left at the rate since this sweep's first run finished: the start-up before
+    it (checking jobs, starting workers) and the runs done before are not run time."""
+    for seed in range(10):  # done before: a resumed sweep of 110 runs, 100 to make
+        _fake_run(tmp_path / "0" / f"seed-{seed}", seed, 1.0)
+    clock = FakeClock()
+    progress = Progress(tmp_path, total=110, clock=clock)
+    made = iter(range(10, 110))
+
+    def finish(n, at):
+        clock.now = 1000.0 + at
+        for _ in range(n):
+            seed = next(made)
+            _fake_run(tmp_path / "1" / f"seed-{seed}", seed, 1.0)
+        return progress.line()
+
+    assert finish(0, 40) == "slsim: sweep 10/110 runs (10 done before), 0:40 elapsed"  # start-up: nothing yet
+    assert "left" not in finish(1, 60)  # the first run of this sweep: the clock starts
+    assert "left" not in finish(3, 62)  # 4 finished in this sweep: too few to tell
+    line = finish(1, 64)  # 5: 4 runs in 4 s since the first, 95 left at 1 a second
+    assert line == "slsim: sweep 15/110 runs (10 done before), 1:04 elapsed, ~1:35 left"
+    assert finish(45, 94).endswith("~0:35 left")  # 49 runs in 34 s since the first; 50 left: 34.7 s
+    assert finish(50, 120).endswith("2:00 elapsed")  # all done: no estimate
+
+
+def test_a_small_sweep_estimates_after_a_tenth_of_its_runs(tmp_path):
+    clock = FakeClock()
+    progress = Progress(tmp_path, total=20, clock=clock)
+    for seed, at in ((1, 10), (2, 12)):
+        clock.now = 1000.0 + at
+        _fake_run(tmp_path / "0" / f"seed-{seed}", seed, 1.0)
+        line = progress.line()
+    assert line.endswith("~0:36 left")  # 2 runs = a tenth: 1 run in 2 s since the first, 18 left
 
 
 def test_expected_runs_counts_axes_seeds_and_sample_rows():
