@@ -8,20 +8,20 @@ household's load, the support it gets from the scheme and its paid breaks;
 leaving is a hazard that rises with age and dissatisfaction.
 
 The household's verbs change its own state and the model's registry
-(:class:`simulation.registry.Registry`): ``enquire`` (a new household),
+(:class:`slsim.simulation.registry.Registry`): ``enquire`` (a new household),
 ``start_assessment``, ``approve``, ``take``/``let_go`` (a person placed or
 gone), ``leave``. Its questions (``drops_out``, ``decide_to_apply``,
 ``agree_to_match``, ``live_week``) draw from the model's generators; the
-processes in :mod:`simulation.processes` call both in the step order.
+processes in :mod:`slsim.simulation.processes` call both in the step order.
 """
 
 import math
 
 import mesa
 
-from simulation.params import BANDS, NEEDS
-from simulation.stages import CarerStage, ReferralStage
-from simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.params import BANDS, NEEDS
+from slsim.simulation.stages import CarerStage, ReferralStage
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 
 class Carer(mesa.Agent):
@@ -135,7 +135,7 @@ class Carer(mesa.Agent):
         """Household make-up fits the person (ignores free places).
 
         Matching applies the same rule inline, for speed
-        (:func:`simulation.processes.matching.candidates`); tests hold the two together.
+        (:func:`slsim.simulation.processes.matching.candidates`); tests hold the two together.
         """
         return (
             referral.arrangement in self.offers

@@ -1,7 +1,7 @@
 """The council's commissioner: an annual review that may fund scheme-worker posts.
 
 In the baseline the commissioner never invests. Levers give it reasons to
-(:meth:`simulation.conditions.Conditions.investment_probability`): a
+(:meth:`slsim.simulation.conditions.Conditions.investment_probability`): a
 commissioner who pushes for growth, a manager whose advocacy wins support,
 and a business case whose strength grows with the savings measured over the
 last year. An investment funds ``council.posts_per_investment`` posts for
@@ -11,7 +11,7 @@ posts go when the money ends.
 
 import mesa
 
-from simulation.units import weeks
+from slsim.simulation.units import weeks
 
 
 class Commissioner(mesa.Agent):

@@ -8,11 +8,11 @@ person's tolerance. A declined match sends the person back to referred, and
 that carer is not proposed again.
 
 The person's verbs change its own state, its carer's and the model's registry
-(:class:`simulation.registry.Registry`): ``refer`` (a new referral),
+(:class:`slsim.simulation.registry.Registry`): ``refer`` (a new referral),
 ``propose_to`` (a carer for matching), ``introduce``, ``place``,
 ``decline`` (back to waiting), ``withdraw``, ``release`` (an arrangement
 ends), ``end``, ``rematch`` (the carer left). The processes in
-:mod:`simulation.processes` call them in the step order.
+:mod:`slsim.simulation.processes` call them in the step order.
 """
 
 import heapq
@@ -21,8 +21,8 @@ import math
 
 import mesa
 
-from simulation.stages import CarerStage, ReferralStage
-from simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.stages import CarerStage, ReferralStage
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 OLDER_NEEDS = frozenset({"older_age", "dementia", "ld_dementia"})
 

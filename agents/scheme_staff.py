@@ -4,7 +4,7 @@ Each has contracted hours; a share is productive casework time, scaled by the
 manager's leadership. Scheme workers hold a caseload of carer households
 (allocated at approval to the worker with the fewest). The team spends its
 pooled frontline hours by priority each week (see
-:func:`simulation.processes.staff_time.allocate_staff_time`): monitoring first, then
+:func:`slsim.simulation.processes.staff_time.allocate_staff_time`): monitoring first, then
 matching and introductions, then carer enquiries and assessments, then outreach
 and recruitment with what is left. Recruitment officers' hours go to carer
 recruitment only; outreach officers (bought by an investment event) spend
@@ -13,8 +13,8 @@ theirs on outreach to social-work teams only.
 
 import mesa
 
-from simulation.stages import Role
-from simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.stages import Role
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 # posts whose hours are reserved for one activity; everyone else's go to the frontline pool
 RESERVED_FOR = {Role.RECRUITMENT_OFFICER: "recruitment", Role.OUTREACH_OFFICER: "outreach"}

@@ -8,7 +8,7 @@ and the team's "Shared Lives considered by default" policy; in a crisis it is
 scaled down by the scheme's expected wait. After
 ``champion_after_successes`` placements the worker champions Shared Lives to
 colleagues. A leaver (``leave_post``) is replaced in the same place of the
-team by a newcomer with low awareness (:mod:`simulation.processes.social_work`).
+team by a newcomer with low awareness (:mod:`slsim.simulation.processes.social_work`).
 """
 
 import math

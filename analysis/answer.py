@@ -4,7 +4,7 @@ Everything here is against the baseline scenario *on the same seed* (the same
 random history until a lever changes something), so a difference is the
 option's effect, not luck:
 
-* ``d_people``: extra people supported at the end (:func:`analysis.stats.paired_effects`);
+* ``d_people``: extra people supported at the end (:func:`slsim.analysis.stats.paired_effects`);
 * ``d_cost_year``: extra cost a year (the run's additional cost, paired, divided
   by the recorded years): posts, lever running costs and fee rises;
 * ``d_net_year``: net benefit a year: extra savings minus extra cost;
@@ -26,7 +26,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.stats import paired_differences, paired_effects
+from slsim.analysis.stats import paired_differences, paired_effects
 
 NOTES = {
     "nocost": "no cost data",

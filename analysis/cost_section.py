@@ -5,10 +5,10 @@ The cost-effectiveness plane, the cost-effectiveness acceptability curve
 recorded years (cost, savings, net benefit at three savings rates, payback).
 """
 
-from analysis import figures
-from analysis import html as h
-from analysis.answer import ceac_summary, money, uncertainty
-from analysis.labels import scenario_label
+from slsim.analysis import figures
+from slsim.analysis import html as h
+from slsim.analysis.answer import ceac_summary, money, uncertainty
+from slsim.analysis.labels import scenario_label
 
 
 def costbenefit_html(t: dict, s, seeds: list, years: float, figure, add, csv, ordered) -> None:

@@ -29,7 +29,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from simulation import outputs  # declarations only: no model imports
+from slsim.simulation import outputs  # declarations only: no model imports
 
 ARRANGEMENTS = ("live_in", "short_break", "day_support")
 COLUMNS = (
@@ -40,7 +40,7 @@ COLUMNS = (
 
 
 def payback_week(weeks, net, cost) -> float:
-    """The model's payback rule (:func:`simulation.outputs.payback_week`), NaN where it gives None."""
+    """The model's payback rule (:func:`slsim.simulation.outputs.payback_week`), NaN where it gives None."""
     week = outputs.payback_week(weeks, net, cost)
     return math.nan if week is None else float(week)
 

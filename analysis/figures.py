@@ -2,8 +2,8 @@
 
 No pyplot state is used (``matplotlib.figure.Figure`` directly), so the
 functions work in scripts, notebooks and tests alike, with any backend.
-The inputs are the tidy tables of :mod:`analysis.stats`,
-:mod:`analysis.costbenefit` and :mod:`analysis.results`.
+The inputs are the tidy tables of :mod:`slsim.analysis.stats`,
+:mod:`slsim.analysis.costbenefit` and :mod:`slsim.analysis.results`.
 """
 
 import math
@@ -14,9 +14,9 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis.answer import far_options
-from analysis.labels import column_label, scenario_label
-from analysis.stats import mean_ci
+from slsim.analysis.answer import far_options
+from slsim.analysis.labels import column_label, scenario_label
+from slsim.analysis.stats import mean_ci
 
 ACTIVITIES = ("monitoring", "matching", "assessment", "outreach", "recruitment")
 STAGES = (("new_enquiries", "enquiries"), ("new_approvals", "carers approved"),
@@ -26,7 +26,7 @@ LABEL_CHARS = 40  # scenario labels longer than this are shortened in figures (t
 
 
 def short(label) -> str:
-    """A scenario's plain label (:func:`analysis.labels.scenario_label`), shortened to ``LABEL_CHARS``."""
+    """A scenario's plain label (:func:`slsim.analysis.labels.scenario_label`), shortened to ``LABEL_CHARS``."""
     text = scenario_label(label)
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 3] + "..."
 
@@ -193,7 +193,7 @@ def _number_points(ax, ce: pd.DataFrame) -> None:
 def ce_plane(ce: pd.DataFrame) -> Figure:
     """Cost-effectiveness plane: extra people at the end (y) against extra cost a year (x), both against the
     baseline with seeds paired, numbered by ``rank`` with a key (columns of
-    :func:`analysis.answer.answer_table`). Options far beyond the rest (e.g. every lever at once) get a
+    :func:`slsim.analysis.answer.answer_table`). Options far beyond the rest (e.g. every lever at once) get a
     small panel of their own beside a large one of the others, so those are not squeezed into a corner;
     numbers that would overprint are spread out with leader lines."""
     ce = ce.dropna(subset=["d_people", "d_cost_year"])
@@ -252,7 +252,7 @@ def _ceac_panel(ax, curve: pd.DataFrame, ranks: dict, savings, colours: dict, to
 def ceac_curve(curve: pd.DataFrame, ranks: dict, savings: float | None = None, rest: pd.DataFrame | None = None,
                top: int = 6) -> Figure:
     """Cost-effectiveness acceptability curve: the probability that each option is the most cost-effective
-    (``probability`` by ``wtp`` and ``scenario``, :func:`analysis.answer.ceac`). Options never more than 5%
+    (``probability`` by ``wtp`` and ``scenario``, :func:`slsim.analysis.answer.ceac`). Options never more than 5%
     likely share one grey line; ``ranks`` (scenario -> number) numbers them as in the plane. ``rest``: the
     same curve without the options far beyond the others, drawn in a second panel."""
     panels = 1 if rest is None or rest.empty else 2

@@ -4,7 +4,7 @@ One self-contained file: no scripts, no external fonts or styles, figures as
 ``data:`` PNGs. Every table sits in a ``div.scroll`` (it scrolls sideways on
 its own on a narrow screen instead of widening the page); cells may hold a
 second line (``small``) for an interval. Code names are kept in ``title=``
-tooltips next to their plain labels (:mod:`analysis.labels`).
+tooltips next to their plain labels (:mod:`slsim.analysis.labels`).
 """
 
 import base64
@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from analysis.labels import column_label, scenario_label
+from slsim.analysis.labels import column_label, scenario_label
 
 CSS = """
 *, *::before, *::after { box-sizing: border-box; }

@@ -4,12 +4,12 @@ from collections import Counter
 
 import pandas as pd
 
-from analysis import figures
-from analysis import html as h
-from analysis.answer import money
-from analysis.labels import column_label, scenario_label
-from analysis.stats import mean_ci
-from analysis.tables import assumptions_table
+from slsim.analysis import figures
+from slsim.analysis import html as h
+from slsim.analysis.answer import money
+from slsim.analysis.labels import column_label, scenario_label
+from slsim.analysis.stats import mean_ci
+from slsim.analysis.tables import assumptions_table
 
 SHARES = {"scheme_workers": "Scheme-worker posts", "recruitment": "Recruitment posts",
           "outreach": "Outreach (social-work liaison) posts", "fees": "A real fee rise"}

@@ -14,7 +14,7 @@ outcomes, growth, carer pipeline, staff time, shocks, sensitivity,
 optimisation, configuration, assumptions and failed or damaged runs; each section is in
 every report, with a note when the study has nothing for it.
 
-It reads result files only (analysis.results) and the money assumptions in
+It reads result files only (slsim.analysis.results) and the money assumptions in
 configs/analysis.yaml; the assumptions list comes from the parameter table of
 docs/ODD.md (generated from the YAML comments). The report folder is written
 to a temporary folder and renamed into place. Bad input (no such folder, a
@@ -30,10 +30,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from analysis.results import AnalysisError, load
-from analysis.sections import SECTIONS, write as _write  # noqa: F401  (SECTIONS: the report's sections, in order)
-from analysis.settings import CONFIG_FILE, Settings, load_settings  # noqa: F401  (re-exported)
-from analysis.tables import analyse
+from slsim.analysis.results import AnalysisError, load
+from slsim.analysis.sections import SECTIONS, write as _write  # noqa: F401  (SECTIONS: the report's sections, in order)
+from slsim.analysis.settings import CONFIG_FILE, Settings, load_settings  # noqa: F401  (re-exported)
+from slsim.analysis.tables import analyse
 
 REPORT_MARK = ".slsim-report.json"  # in every report folder: the results folder it reports
 _REPORT_ENTRIES = {"index.html", "figures", "tables", REPORT_MARK}

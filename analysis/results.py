@@ -5,7 +5,7 @@
 * a **run folder** has ``summary.json`` (and ``timeseries.parquet``,
   ``config.yaml``, ``metadata.json``): one row in ``runs``;
 * a **sweep folder** has ``sweep.parquet`` (written when a sweep ends, or by
-  ``python -m experiments.collect``): one row per run.
+  ``python -m slsim.experiments.collect``): one row per run.
 
 ``weekly`` is every complete run's weekly table, long, with ``run``,
 ``scenario`` and ``seed`` (from ``weekly.parquet`` when the sweep wrote one,
@@ -106,7 +106,7 @@ def load(path) -> Results:
         return _load_run(root)
     if any(root.rglob("summary.json")):
         raise AnalysisError(
-            f"{root}: a sweep without sweep.parquet (stopped?); run: python -m experiments.collect {root}"
+            f"{root}: a sweep without sweep.parquet (stopped?); run: python -m slsim.experiments.collect {root}"
         )
     raise AnalysisError(f"{root}: not a slsim run or sweep folder (no summary.json or sweep.parquet)")
 

@@ -8,14 +8,14 @@ import io
 
 import pandas as pd
 
-from analysis import figures
-from analysis import html as h
-from analysis.answer import NOTES, findings, money, uncertainty
-from analysis.labels import scenario_label
-from analysis.results import Results
-from analysis.settings import Settings
-from analysis.cost_section import costbenefit_html
-from analysis.other_sections import made_by, other_sections
+from slsim.analysis import figures
+from slsim.analysis import html as h
+from slsim.analysis.answer import NOTES, findings, money, uncertainty
+from slsim.analysis.labels import scenario_label
+from slsim.analysis.results import Results
+from slsim.analysis.settings import Settings
+from slsim.analysis.cost_section import costbenefit_html
+from slsim.analysis.other_sections import made_by, other_sections
 
 SECTIONS = (
     ("answer", "The answer: each option against the baseline"),

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from analysis.results import AnalysisError
+from slsim.analysis.results import AnalysisError
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "configs" / "analysis.yaml"

@@ -1,7 +1,7 @@
 """The tables the report shows, computed from a study's results (one function, :func:`analyse`).
 
 Every cost-benefit figure is against the baseline with seeds paired
-(:mod:`analysis.answer`); each run's own figures against its week 0 are kept
+(:mod:`slsim.analysis.answer`); each run's own figures against its week 0 are kept
 only as the per-run CSV and the "what each scenario spends" totals.
 """
 
@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.answer import answer_table, ceac, far_options, paired_by_seed
-from analysis.costbenefit import cost_benefit, paired_payback
-from analysis.results import AnalysisError, Results
-from analysis.settings import Settings
-from analysis.stats import default_baseline, growth, paired_effects, scenario_means
+from slsim.analysis.answer import answer_table, ceac, far_options, paired_by_seed
+from slsim.analysis.costbenefit import cost_benefit, paired_payback
+from slsim.analysis.results import AnalysisError, Results
+from slsim.analysis.settings import Settings
+from slsim.analysis.stats import default_baseline, growth, paired_effects, scenario_means
 
 KEY_OUTCOMES = (
     "people_supported_end", "growth_people", "weeks_of_care", "carers_recruited", "carers_lost",

@@ -49,8 +49,8 @@ CASES = {
 _CHILD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
-from experiments.config import load_params
-from simulation.run import run_simulation
+from slsim.experiments.config import load_params
+from slsim.simulation.run import run_simulation
 result = run_simulation(load_params(json.loads(sys.argv[1])))
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"wall_s": time.perf_counter() - t0, "cpu_s": usage.ru_utime + usage.ru_stime,

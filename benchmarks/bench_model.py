@@ -17,7 +17,7 @@ Figures, all on the default config (``load_params()`` plus any --seed/--years):
 4. ratio of (3) to a bare Mesa ``shuffle_do`` loop with the same mean number of
    trivial agents over the same number of steps, timed in this process (its
    repeats alternate with those of (1), so a burst of load hits both).
-5. time per process of the week (:data:`simulation.processes.STEP`, the step
+5. time per process of the week (:data:`slsim.simulation.processes.STEP`, the step
    order as data), median over N runs, and the rest of a run (building the
    population, the books, recording the weekly table).
 
@@ -46,10 +46,10 @@ if str(REPO) not in sys.path:  # run as a script from any directory, installed o
 
 import mesa  # noqa: E402
 
-from experiments.config import load_params  # noqa: E402
-from simulation.model import SharedLivesModel  # noqa: E402
-from simulation.params import ConfigError  # noqa: E402
-from simulation.processes import STEP  # noqa: E402
+from slsim.experiments.config import load_params  # noqa: E402
+from slsim.simulation.model import SharedLivesModel  # noqa: E402
+from slsim.simulation.params import ConfigError  # noqa: E402
+from slsim.simulation.processes import STEP  # noqa: E402
 
 MODEL_TIME_TARGET_S = 0.5  # model time must be below this
 RATIO_TARGET = 3.0  # cost per agent-step / bare shuffle_do cost must be at most this
@@ -75,8 +75,8 @@ def time_model_once(params):
 _PROCESS_CODE = """\
 import json, sys, time
 t0 = time.perf_counter()
-from experiments.config import load_params
-from simulation.run import run_simulation
+from slsim.experiments.config import load_params
+from slsim.simulation.run import run_simulation
 t1 = time.perf_counter()
 params = load_params(json.loads(sys.argv[1]))
 t2 = time.perf_counter()
@@ -181,7 +181,7 @@ def time_interleaved(params, n_bare, n_steps, repeats, seed):
 
 
 # ----------------------------------------------------------------------
-# 5. time per process of the step (simulation.processes.STEP)
+# 5. time per process of the step (slsim.simulation.processes.STEP)
 # ----------------------------------------------------------------------
 def time_processes(params, repeats):
     """Median seconds per run in each process of the week, and outside them (building, books, recording)."""
@@ -243,7 +243,7 @@ def compare_collectors(model, calls=DATACOLLECTOR_CALLS, repeats=5):
     """Median seconds for `calls` collects of the same reporters on one model: (DataCollector, WeeklyRecorder)."""
     from mesa import DataCollector
 
-    from simulation.reporters import WeeklyRecorder, build_reporters
+    from slsim.simulation.reporters import WeeklyRecorder, build_reporters
 
     dc_times, rec_times = [], []
     for _ in range(repeats):

@@ -7,7 +7,7 @@ Two timings of the same runs (default 10-year scheme, seeds 0 .. runs-1, every r
 written), measured in this process one after the other:
 
 1. **serial**: the jobs' work done in this process, one job after another
-   (``experiments.jobs.run_job``: compose, run, write), after the imports;
+   (``slsim.experiments.jobs.run_job``: compose, run, write), after the imports;
 2. **parallel**: the command a user types,
    ``slsim -m hydra/launcher=joblib hydra.launcher.n_jobs=W run.seed=range(0,R,J) experiment.replicates=J``,
    timed as a whole (Python start-up, imports, Hydra, workers, the sweep table).
@@ -48,9 +48,9 @@ TARGET_OVERHEAD = 1.3
 
 def model_seconds(seeds) -> float:
     """Seconds to build and run the model for each seed (default scheme), in this process."""
-    from simulation.budget import apply_budget
-    from experiments.config import load_params
-    from simulation.model import SharedLivesModel
+    from slsim.simulation.budget import apply_budget
+    from slsim.experiments.config import load_params
+    from slsim.simulation.model import SharedLivesModel
 
     base = apply_budget(load_params())
     total = 0.0
@@ -85,8 +85,8 @@ def overhead(runs: int, out: Path) -> dict:
 
 
 def serial(runs: int, per_job: int, out: Path) -> float:
-    from experiments.jobs import JobInfo, run_job
-    from experiments.config import compose_cfg
+    from slsim.experiments.jobs import JobInfo, run_job
+    from slsim.experiments.config import compose_cfg
 
     start = time.perf_counter()
     for num, first in enumerate(range(0, runs, per_job)):

@@ -1,6 +1,6 @@
 """Calibration check: the default scheme against the national figures of LGA 2025.
 
-    python -m experiments.calibration [--seeds 20] [--json PATH] [override ...]
+    python -m slsim.experiments.calibration [--seeds 20] [--json PATH] [override ...]
 
 Runs the default scheme over several seeds and prints, for the recorded
 10 years, the mean people supported, the arrangement and needs mix of people
@@ -19,10 +19,10 @@ import tempfile
 
 import numpy as np
 
-from experiments.config import load_params
-from simulation.params import ARRANGEMENTS, NEEDS, ConfigError
-from simulation.run import run_simulation
-from simulation.runfolder import umask
+from slsim.experiments.config import load_params
+from slsim.simulation.params import ARRANGEMENTS, NEEDS, ConfigError
+from slsim.simulation.run import run_simulation
+from slsim.simulation.runfolder import umask
 
 # LGA 2025, Part one, 'Types of support arrangements': live-in 66% (60% in its executive
 # summary; 63% is the midpoint), short breaks 31%, day support 17%; normalised, since the

@@ -16,11 +16,11 @@ Configured in ``configs/config.yaml`` (``hydra.callbacks.sweep``), so every
   that is fewer).
 * **sweep.parquet** (and ``weekly.parquet`` with ``experiment.per_week=true``,
   ``sensitivity.parquet`` for sensitivity sweeps) when the sweep ends, from
-  :func:`experiments.collect.collect`.
+  :func:`slsim.experiments.collect.collect`.
 
-and every command (a single run too) tells :mod:`experiments.interrupts` where
+and every command (a single run too) tells :mod:`slsim.experiments.interrupts` where
 its runs go, for the one line printed if it is stopped; every job, in the
-process that runs it, calls :func:`experiments.interrupts.stop_with_parent`
+process that runs it, calls :func:`slsim.experiments.interrupts.stop_with_parent`
 (a joblib worker then ends with the main process).
 """
 
@@ -33,7 +33,7 @@ from pathlib import Path
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
-from experiments import interrupts
+from slsim.experiments import interrupts
 
 POLL_SECONDS = 1.0
 ETA_AFTER_RUNS = 5  # runs finished in this sweep before an estimate of the time left (or 10% of its runs)
@@ -42,7 +42,7 @@ QUIET_LOG_SECONDS = 10.0  # when stderr is not a terminal: a line at most this o
 
 def count_runs(sweep_dir: Path) -> tuple:
     """(complete, failed) run folders under ``sweep_dir``."""
-    from experiments.collect import iter_runs
+    from slsim.experiments.collect import iter_runs
 
     done = failed = 0
     for _, complete in iter_runs(sweep_dir):
@@ -53,7 +53,7 @@ def count_runs(sweep_dir: Path) -> tuple:
 
 def expected_runs(config: DictConfig) -> int | None:
     """Runs the sweep will make, if it can be known up front (basic and Optuna sweepers)."""
-    from experiments.sweeps import sweep_overrides
+    from slsim.experiments.sweeps import sweep_overrides
 
     exp = config.experiment
     per_job = int(exp.replicates)
@@ -61,7 +61,7 @@ def expected_runs(config: DictConfig) -> int | None:
     target = str(sweeper.get("_target_", ""))
     sample_rows = None
     if str(exp.sample.method) != "none":
-        from experiments.settings import sample_rows_of
+        from slsim.experiments.settings import sample_rows_of
 
         sample_rows = sample_rows_of(exp.sample)
     if target.endswith("OptunaSweeper"):
@@ -218,8 +218,8 @@ class SweepCallback(Callback):
         interrupts.watch(sweep_dir, total, sweep=True, fixed=_fixed(config.hydra.sweep), halt=self.progress.halt)
 
     def on_run_start(self, config: DictConfig, **kwargs) -> None:
-        from experiments.jobs import plan
-        from experiments.config import params_from_cfg
+        from slsim.experiments.jobs import plan
+        from slsim.experiments.config import params_from_cfg
 
         try:
             total = len(plan(params_from_cfg(config)))
@@ -231,7 +231,7 @@ class SweepCallback(Callback):
         interrupts.stop_with_parent()
 
     def on_multirun_end(self, config: DictConfig, **kwargs) -> None:
-        from experiments.collect import CollectError, collect
+        from slsim.experiments.collect import CollectError, collect
 
         if self.progress is not None:
             self.progress.end()

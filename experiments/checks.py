@@ -2,20 +2,20 @@
 
 The overrides are composed and checked (types, switches, unknown keys,
 config-group options, ranges; for a sweep every run, including the
-experiment's own sweep and sample (:mod:`experiments.sweeps`); the output
-folder (:mod:`experiments.folders`) and the launcher's settings
-(:mod:`experiments.launchers`); ``--cfg`` too). Bad input raises
+experiment's own sweep and sample (:mod:`slsim.experiments.sweeps`); the output
+folder (:mod:`slsim.experiments.folders`) and the launcher's settings
+(:mod:`slsim.experiments.launchers`); ``--cfg`` too). Bad input raises
 :class:`ConfigError` with one line naming the field and what is allowed;
 ``slsim`` prints it and exits with code 2, leaving nothing behind.
 """
 
 from omegaconf import OmegaConf
 
-from experiments.folders import check_output_dir, check_output_folders
-from experiments.launchers import check_launcher
-from experiments.sweeps import _parse, check_seeds, check_sweep
-from experiments.config import compose_cfg, params_from_cfg
-from simulation.params import ConfigError
+from slsim.experiments.folders import check_output_dir, check_output_folders
+from slsim.experiments.launchers import check_launcher
+from slsim.experiments.sweeps import _parse, check_seeds, check_sweep
+from slsim.experiments.config import compose_cfg, params_from_cfg
+from slsim.simulation.params import ConfigError
 
 # flags after which Hydra does something other than compose our configs (help, other config
 # folders, a re-run of a pickled config): nothing to pre-check. ``--cfg`` is checked (it
@@ -50,7 +50,7 @@ def check_overrides(args: list) -> None:
     if flags.multirun:
         check_sweep(overrides, writes=writes)
         return
-    from experiments.sampling import check_sample
+    from slsim.experiments.sampling import check_sample
 
     plain = [o for o, ov in zip(overrides, _parse(overrides)) if not ov.is_sweep_override()]
     cfg = compose_cfg(plain, hydra_node=True)  # group choices and switches are checked there too

@@ -1,4 +1,4 @@
-"""The ``slsim`` command: the Hydra app around :func:`experiments.jobs.run_job`.
+"""The ``slsim`` command: the Hydra app around :func:`slsim.experiments.jobs.run_job`.
 
     slsim                                     # default scheme, 10 years
     slsim run.years=5 run.seed=7 scheme.scheme_workers=2
@@ -7,10 +7,10 @@
     slsim experiment=levers hydra/launcher=joblib   # on every local core
 
 ``-m +experiment=NAME`` (the older spelling) works too. Before Hydra creates
-a folder, the command line is checked (:mod:`experiments.checks`): bad input
+a folder, the command line is checked (:mod:`slsim.experiments.checks`): bad input
 prints one line naming the field and what is allowed and exits with code 2,
 leaving nothing behind. Ctrl-C and SIGTERM stop in one line
-(:mod:`experiments.interrupts`).
+(:mod:`slsim.experiments.interrupts`).
 """
 
 import sys
@@ -20,11 +20,11 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from experiments.checks import check_overrides
-from experiments.interrupts import stop_cleanly
-from experiments.config import CONFIG_DIR, CONFIG_NAME, modern_overrides
-from experiments.settings import register_schema
-from simulation.params import ConfigError
+from slsim.experiments.checks import check_overrides
+from slsim.experiments.interrupts import stop_cleanly
+from slsim.experiments.config import CONFIG_DIR, CONFIG_NAME, modern_overrides
+from slsim.experiments.settings import register_schema
+from slsim.simulation.params import ConfigError
 
 EXIT_BAD_INPUT = 2
 EXIT_RUN_FAILED = 1  # a single run raised; a sweep records failures and goes on
@@ -39,7 +39,7 @@ def fail(message: str) -> None:
 def hydra_app(cfg: DictConfig) -> float:
     from hydra.types import RunMode
 
-    from experiments.jobs import JobInfo, run_job
+    from slsim.experiments.jobs import JobInfo, run_job
 
     hc = HydraConfig.get()
     multirun = hc.mode == RunMode.MULTIRUN

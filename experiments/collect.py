@@ -1,9 +1,9 @@
 """One tidy table of a sweep: every run's parameters joined to its outcomes.
 
-    python -m experiments.collect multirun/levers            # (re)write sweep.parquet
-    python -m experiments.collect multirun/levers --weekly   # and weekly.parquet
+    python -m slsim.experiments.collect multirun/levers            # (re)write sweep.parquet
+    python -m slsim.experiments.collect multirun/levers --weekly   # and weekly.parquet
 
-The sweep callback (:mod:`experiments.callbacks`) calls :func:`collect` when a
+The sweep callback (:mod:`slsim.experiments.callbacks`) calls :func:`collect` when a
 sweep ends; the command does the same for a sweep that was stopped, or to add
 the per-week table later. Files, each written atomically (temporary name,
 then rename):
@@ -26,7 +26,7 @@ then rename):
     every run's time series, long, with ``run``, ``scenario`` and ``seed``.
 ``sensitivity.parquet`` (sensitivity sweeps, when every sample row is complete)
     SALib's indices with 95% intervals per output and parameter (see
-    :mod:`experiments.sampling`).
+    :mod:`slsim.experiments.sampling`).
 """
 
 import argparse
@@ -39,7 +39,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from simulation.runfolder import FAILED_FILE, SUMMARY_FILE, YAML_LOADER, DamagedRun, read_json, read_run, umask
+from slsim.simulation.runfolder import FAILED_FILE, SUMMARY_FILE, YAML_LOADER, DamagedRun, read_json, read_run, umask
 
 SWEEP_FILE = "sweep.parquet"
 WEEKLY_FILE = "weekly.parquet"
@@ -250,7 +250,7 @@ def _collect(root: Path, weekly: bool, quiet: bool) -> pd.DataFrame:
     if weekly:
         write_parquet(weekly_table(root, table), root / WEEKLY_FILE)
     if table["row"].notna().any():  # a sensitivity sweep
-        from experiments.sampling import sensitivity_table
+        from slsim.experiments.sampling import sensitivity_table
 
         indices, reason = sensitivity_table(root, table)
         if indices is not None:
@@ -273,7 +273,7 @@ def _collect(root: Path, weekly: bool, quiet: bool) -> pd.DataFrame:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m experiments.collect", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m slsim.experiments.collect", description=__doc__.splitlines()[0])
     parser.add_argument("sweep_dir", help="a sweep folder (hydra.sweep.dir)")
     parser.add_argument("--weekly", action="store_true", help="also write weekly.parquet")
     args = parser.parse_args(argv)

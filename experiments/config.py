@@ -3,7 +3,7 @@
 ``load_params`` is the way to get parameters from Python (tests, notebooks,
 scripts) without the CLI: it uses Hydra's compose API on ``configs/``.
 ``params_from_cfg`` converts a composed DictConfig (what ``@hydra.main``
-receives) into :class:`simulation.params.SlsimConfig`, checking ranges.
+receives) into :class:`slsim.simulation.params.SlsimConfig`, checking ranges.
 Every failure becomes a :class:`ConfigError` with a one-line message that
 names the field and what is allowed.
 """
@@ -15,8 +15,8 @@ from typing import Iterable
 
 from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 
-from experiments.settings import SlsimConfig, register_schema
-from simulation.params import ConfigError
+from slsim.experiments.settings import SlsimConfig, register_schema
+from slsim.simulation.params import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from simulation.params import ConfigError
-from simulation.runfolder import FAILED_FILE, SUMMARY_FILE, DamagedRun, read_complete
+from slsim.simulation.params import ConfigError
+from slsim.simulation.runfolder import FAILED_FILE, SUMMARY_FILE, DamagedRun, read_complete
 
 SWEEP_MARKS = ("multirun.yaml", "sweep.parquet")  # Hydra's record of a sweep; our table of it
 RUN_MARKS = (SUMMARY_FILE, FAILED_FILE)
@@ -37,9 +37,9 @@ def check_run_folder(cfg, run_dir: Path, planned: list) -> None:
     if sweep is not None:
         raise ConfigError(f"hydra.run.dir={run_dir}: inside the sweep folder {sweep}; a single run never "
                           "writes into a sweep (choose another hydra.run.dir)")
-    from experiments.jobs import run_config, run_name
+    from slsim.experiments.jobs import run_config, run_name
 
-    from experiments.config import resolved_yaml
+    from slsim.experiments.config import resolved_yaml
 
     for row, seed in planned:
         folder = run_dir if len(planned) == 1 else run_dir / run_name(seed, row)
@@ -72,9 +72,9 @@ def check_output_folders(cfg, multirun: bool) -> None:
     if multirun:
         check_sweep_folder(Path(OmegaConf.select(cfg, "hydra.sweep.dir")))
         return
-    from experiments.jobs import plan
+    from slsim.experiments.jobs import plan
 
-    from experiments.config import params_from_cfg
+    from slsim.experiments.config import params_from_cfg
 
     check_run_folder(cfg, Path(OmegaConf.select(cfg, "hydra.run.dir")), plan(params_from_cfg(cfg)))
 
@@ -87,7 +87,7 @@ def check_output_dir(cfg, *, multirun: bool) -> None:
 
     from omegaconf import OmegaConf
 
-    from experiments.config import one_line
+    from slsim.experiments.config import one_line
 
     setting = "hydra.sweep.dir" if multirun else "hydra.run.dir"
     try:

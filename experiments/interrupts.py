@@ -19,7 +19,7 @@ What the user sees (``slsim`` and ``slsim -m ...``):
 
 Pieces, each called from one place:
 
-* :func:`stop_cleanly` decorates ``experiments.cli.main``: it installs the
+* :func:`stop_cleanly` decorates ``slsim.experiments.cli.main``: it installs the
   SIGINT/SIGTERM handlers in the main process (a signal raises
   ``KeyboardInterrupt``, or :class:`Terminated` for SIGTERM, in the main
   thread, so every library's own clean-up for Ctrl-C runs: joblib kills its
@@ -137,7 +137,7 @@ def watch(folder, total: int | None, *, sweep: bool, fixed: bool, halt: Callable
 
 def stop_summary() -> str:
     """'5 of 18 runs complete; run the same command to resume', or what is true instead."""
-    from experiments.callbacks import count_runs
+    from slsim.experiments.callbacks import count_runs
 
     w = _watched
     if w is None:

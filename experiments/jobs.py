@@ -7,7 +7,7 @@ batching is what makes thousands of runs quick). In a sweep each run has its
 own folder in the job's folder, ``seed-<s>`` or ``row-<i>-seed-<s>``; a single
 run with one seed writes straight into Hydra's run folder, as before.
 
-Never lost, never repeated (folder format and claims: :mod:`simulation.runfolder`):
+Never lost, never repeated (folder format and claims: :mod:`slsim.simulation.runfolder`):
 
 * a run is written only under its folder's claim. A run another process is
   writing (two copies of one sweep, or a sweep started twice) is left to it
@@ -38,10 +38,10 @@ from pathlib import Path
 
 from omegaconf import DictConfig, OmegaConf
 
-from experiments.config import one_line, params_from_cfg, resolved_yaml
-from simulation.params import ConfigError
-from simulation.run import run_simulation, write_failure, write_run_folder
-from simulation.runfolder import SUMMARY_FILE, DamagedRun, claim, move_aside, read_run
+from slsim.experiments.config import one_line, params_from_cfg, resolved_yaml
+from slsim.simulation.params import ConfigError
+from slsim.simulation.run import run_simulation, write_failure, write_run_folder
+from slsim.simulation.runfolder import SUMMARY_FILE, DamagedRun, claim, move_aside, read_run
 
 
 @dataclass
@@ -73,7 +73,7 @@ def plan(params) -> list:
     if exp.sample.method == "none":
         rows = [None]
     else:
-        from experiments.sampling import rows_of
+        from slsim.experiments.sampling import rows_of
 
         total = rows_of(exp.sample)
         first = exp.sample.index
@@ -196,7 +196,7 @@ def run_one(configs: RunConfigs, row, seed: int, run_dir: Path, job: JobInfo, ex
     }
     try:
         if row is not None:
-            from experiments.sampling import row_values
+            from slsim.experiments.sampling import row_values
 
             meta["sample"] = row_values(exp.sample, row)
         config_yaml, run_params = configs.get(row, seed, meta.get("sample"))

@@ -1,14 +1,14 @@
 """The launcher settings we expose (``configs/hydra/launcher/*.yaml``), checked in one line each.
 
 joblib, Ray and submitit would fail with tracebacks, or wait for ever, in the
-sweep; these checks run before anything starts (:mod:`experiments.checks`).
+sweep; these checks run before anything starts (:mod:`slsim.experiments.checks`).
 """
 
 import re
 
 from omegaconf import OmegaConf
 
-from simulation.params import ConfigError
+from slsim.simulation.params import ConfigError
 
 
 def _joblib_checks(get):

@@ -1,6 +1,6 @@
 """Many runs into one table, in a notebook: :func:`run_many`.
 
-    from experiments.notebook import run_many
+    from slsim.experiments.notebook import run_many
 
     table = run_many(["levers=none", "levers=colocation"], seeds=range(42, 47), common=["run.years=5"])
     table.groupby("scenario")["people_supported_end"].mean()
@@ -21,10 +21,10 @@ from typing import Iterable
 
 import pandas as pd
 
-from experiments.collect import outcome_columns, scenario_labels
-from experiments.config import load_params
-from simulation.params import ConfigError
-from simulation.run import run_simulation
+from slsim.experiments.collect import outcome_columns, scenario_labels
+from slsim.experiments.config import load_params
+from slsim.simulation.params import ConfigError
+from slsim.simulation.run import run_simulation
 
 
 def _overrides(scenario) -> list:
@@ -47,7 +47,7 @@ def run_many(overrides_list, seeds, *, common=(), verbose: bool = False) -> pd.D
 
     Columns: ``scenario`` (the overrides that differ between scenarios, as the sweep table labels
     them; ``baseline`` when none do), ``overrides`` (all of the scenario's, ``common`` included),
-    ``seed``, then the outcomes. Bad overrides raise :class:`simulation.params.ConfigError` (one line
+    ``seed``, then the outcomes. Bad overrides raise :class:`slsim.simulation.params.ConfigError` (one line
     naming the field and what is allowed) before anything runs."""
     scenarios = [[*_overrides(common), *_overrides(s)] for s in overrides_list]
     seeds = [int(s) for s in seeds]

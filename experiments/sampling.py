@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.settings import SlsimConfig, sample_rows
-from simulation.params import ConfigError
+from slsim.experiments.settings import SlsimConfig, sample_rows
+from slsim.simulation.params import ConfigError
 
 CONF_LEVEL = 0.95  # confidence level of the bootstrap intervals
 RESAMPLES = 1000  # bootstrap resamples for the intervals (SALib's default is 100; 1000 steadies the 95% ends)
@@ -138,7 +138,7 @@ def check_sample(cfg) -> None:
     Raises :class:`ConfigError` naming ``experiment.sample.parameters.<key>``."""
     from omegaconf import OmegaConf
 
-    from experiments.config import without_hydra, one_line, params_from_cfg
+    from slsim.experiments.config import without_hydra, one_line, params_from_cfg
 
     params = params_from_cfg(cfg)
     sample = params.experiment.sample
@@ -161,10 +161,10 @@ def check_sample(cfg) -> None:
 
 def sensitivity_table(root, table: pd.DataFrame):
     """SALib indices for the sensitivity sweep at ``root`` from its sweep table (written to
-    ``sensitivity.parquet`` by :mod:`experiments.collect`), or (None, reason) when they cannot be computed."""
+    ``sensitivity.parquet`` by :mod:`slsim.experiments.collect`), or (None, reason) when they cannot be computed."""
     from omegaconf import OmegaConf
 
-    from experiments.config import params_from_cfg
+    from slsim.experiments.config import params_from_cfg
 
     ok = table[table["status"] == "ok"]
     if ok.empty:

@@ -1,7 +1,7 @@
 """How runs are made (not model parameters): the experiment settings, and the root of the config.
 
 :class:`SlsimConfig` is what ``configs/config.yaml`` composes to: the model's
-parameters (:class:`simulation.params.ModelParams`) and ``experiment`` (the
+parameters (:class:`slsim.simulation.params.ModelParams`) and ``experiment`` (the
 study's name, seeds a job, its objective, and a SALib sample). It is
 registered with Hydra's ConfigStore as the schema of the YAML
 (:func:`register_schema`).
@@ -14,8 +14,8 @@ from typing import Any, Dict, List
 
 from omegaconf import MISSING
 
-from simulation.params import ModelParams
-from simulation.validation import ConfigError, _Sealed, _V
+from slsim.simulation.params import ModelParams
+from slsim.simulation.validation import ConfigError, _Sealed, _V
 
 SAMPLE_METHODS = ("none", "sobol", "morris")
 MAX_SAMPLE_ROWS = 200_000  # rows of a SALib sample (the design matrix is built in every job)
@@ -97,7 +97,7 @@ class ExperimentParams(_Sealed):
     sample: SampleParams = MISSING
 
     def check(self, v: _V):
-        from simulation.outputs import OUTCOME_DIRECTIONS  # outcome names (outputs.py needs no params)
+        from slsim.simulation.outputs import OUTCOME_DIRECTIONS  # outcome names (outputs.py needs no params)
 
         v.range("replicates", 1, 100_000, integer=True)
         if self.objective not in OUTCOME_DIRECTIONS:

@@ -6,10 +6,10 @@ line's axes and the experiment's own ``hydra.sweeper.params``);
 command line wins), for the check and for the sweep callback's run count.
 """
 
-from experiments.folders import check_output_dir, check_output_folders
-from experiments.launchers import check_launcher
-from experiments.config import check_group_choices, check_value_types, compose_cfg, params_from_cfg
-from simulation.params import ConfigError
+from slsim.experiments.folders import check_output_dir, check_output_folders
+from slsim.experiments.launchers import check_launcher
+from slsim.experiments.config import check_group_choices, check_value_types, compose_cfg, params_from_cfg
+from slsim.simulation.params import ConfigError
 
 
 MAX_CHECKED_COMBINATIONS = 20_000  # ~5 ms each; larger sweeps are checked value by value
@@ -27,9 +27,9 @@ def check_sweep(overrides: list, *, writes: bool = True) -> None:
 
     from omegaconf import OmegaConf
 
-    from experiments.config import CONFIG_DIR, one_line
+    from slsim.experiments.config import CONFIG_DIR, one_line
 
-    from experiments.sampling import check_sample
+    from slsim.experiments.sampling import check_sample
 
     parsed = _parse(overrides)
     for ov in parsed:

@@ -4,7 +4,7 @@
 become investment events (``budget_<channel>``, bought at their unit cost, so
 money short of a whole post is not spent) and the fee share becomes a real fee
 rise (lever ``fee_uplift``) of ``money / week-0 fee bill``.
-:func:`simulation.run.run_simulation` calls it before the model is built (the
+:func:`slsim.simulation.run.run_simulation` calls it before the model is built (the
 model refuses an unspent budget), so a run's costs (``cost_investment``, ``cost_lever_fee_uplift``)
 say what was actually spent. The parameters returned carry the budget with
 ``gbp_per_year = 0`` (it is in their events and levers now), so applying it
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from simulation.categories import ARRANGEMENTS
-from simulation.shocks import ShockEvent
-from simulation.units import WEEKS_PER_YEAR
-from simulation.validation import MAX_INVESTMENT_GBP, WEEKS_MAX, WEIGHT_MAX, YEARS_MAX, ConfigError, _Sealed, _V
+from slsim.simulation.categories import ARRANGEMENTS
+from slsim.simulation.shocks import ShockEvent
+from slsim.simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.validation import MAX_INVESTMENT_GBP, WEEKS_MAX, WEIGHT_MAX, YEARS_MAX, ConfigError, _Sealed, _V
 
 
 # --------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """This week's conditions: what the levers acting and the active shocks impose, as one snapshot.
 
 :meth:`Conditions.begin_week` (the interventions process, first in the week)
-asks the levers acting this week (:mod:`simulation.levers`, in their order)
-and the active events (:mod:`simulation.shocks`) and sets plain attributes
+asks the levers acting this week (:mod:`slsim.simulation.levers`, in their order)
+and the active events (:mod:`slsim.simulation.shocks`) and sets plain attributes
 that the processes read where the behaviour they change lives: referral
 decisions, staff time, carers' enquiries, assessments, matching,
 satisfaction and exits, social workers' contacts. The default values are the
@@ -14,9 +14,9 @@ Posts have a funder: ``core`` (scheme.*), ``lever:<name>``,
 :meth:`Conditions.funded_posts` says how many each pays for this week.
 """
 
-from simulation.levers import LEVERS
-from simulation.shocks import Shocks
-from simulation.stages import Role
+from slsim.simulation.levers import LEVERS
+from slsim.simulation.shocks import Shocks
+from slsim.simulation.stages import Role
 
 
 class Conditions:

@@ -1,7 +1,7 @@
 """The Shared Lives scheme model: one scheme and the social-work teams that refer to it.
 
 Time step: one week. ``step()`` runs the processes of
-:data:`simulation.processes.STEP` in order (interventions → economy → staff
+:data:`slsim.simulation.processes.STEP` in order (interventions → economy → staff
 time → carer pipeline → referrals arrive → matching → withdrawals →
 arrangements end → carers → social workers; each documented in its module),
 then closes the week's books and records it.
@@ -13,7 +13,7 @@ caller who steps the model itself); when it ends, prices are rebased so money
 is in GBP at week-0 prices.
 
 The model holds the populations (``staff``, ``teams`` of social workers, and
-the :class:`~simulation.registry.Registry` of carers and referrals by stage,
+the :class:`~slsim.simulation.registry.Registry` of carers and referrals by stage,
 flows and events) and the state shared by everyone: the economy, this
 week's staff hours, social workers' belief about the scheme's wait. Agents
 change state through their own verbs; processes call them.
@@ -23,33 +23,33 @@ import math
 
 import mesa
 
-from agents.commissioner import Commissioner
-from simulation.budget import spending
-from simulation.conditions import Conditions
-from simulation.params import ModelParams
-from simulation.population import Drawers, build
-from simulation.processes import STEP
-from simulation.processes.economy import Books, Economy
-from simulation.processes.referrals import decision_rates
-from simulation.processes.staff_time import WeekHours
-from simulation.registry import Registry
-from simulation.reporters import WeeklyRecorder
-from simulation.stages import CarerStage
+from slsim.agents.commissioner import Commissioner
+from slsim.simulation.budget import spending
+from slsim.simulation.conditions import Conditions
+from slsim.simulation.params import ModelParams
+from slsim.simulation.population import Drawers, build
+from slsim.simulation.processes import STEP
+from slsim.simulation.processes.economy import Books, Economy
+from slsim.simulation.processes.referrals import decision_rates
+from slsim.simulation.processes.staff_time import WeekHours
+from slsim.simulation.registry import Registry
+from slsim.simulation.reporters import WeeklyRecorder
+from slsim.simulation.stages import CarerStage
 
 
 class SharedLivesModel(mesa.Model):
     """A weekly agent-based model of one Shared Lives scheme.
 
     Takes the model's parameters (a budget already spent as posts and fees:
-    :func:`simulation.budget.apply_budget`); the seed is ``params.run.seed``."""
+    :func:`slsim.simulation.budget.apply_budget`); the seed is ``params.run.seed``."""
 
     processes = STEP
 
     def __init__(self, params: ModelParams):
         if not isinstance(params, ModelParams):
-            raise TypeError("SharedLivesModel takes ModelParams (see experiments.config.load_params)")
+            raise TypeError("SharedLivesModel takes ModelParams (see slsim.experiments.config.load_params)")
         if any(x > 0 for x in spending(params).values()):
-            raise ValueError("a budget must be spent before the model is built: simulation.budget.apply_budget")
+            raise ValueError("a budget must be spent before the model is built: slsim.simulation.budget.apply_budget")
         super().__init__(seed=params.run.seed)
         self.p = params
         self.week = -params.run.warmup_weeks
@@ -79,7 +79,7 @@ class SharedLivesModel(mesa.Model):
 
     @property
     def events(self):
-        """The event table (:class:`simulation.events.EventLog`)."""
+        """The event table (:class:`slsim.simulation.events.EventLog`)."""
         return self.registry.events
 
     def step(self):

@@ -4,13 +4,13 @@ No model imports (numpy and pandas only), so ``analysis/`` may import this
 module and still never import the model.
 
 * :data:`FLOW_COLUMNS`: weekly table column -> the flow counted by
-  :meth:`simulation.registry.Registry.record` (:data:`FLOWS`);
+  :meth:`slsim.simulation.registry.Registry.record` (:data:`FLOWS`);
 * :data:`OUTCOMES`: one :class:`Outcome` per summary value (name, whether
   more is better as in EMA Workbench's MAXIMIZE/MINIMIZE, and the function
   that computes it from the run); ``summary.json``'s outcomes and its
   ``directions`` both come from this list;
 * :func:`payback_week`, the payback rule, used by the summary and by
-  :mod:`analysis.costbenefit`.
+  :mod:`slsim.analysis.costbenefit`.
 
 Money is in GBP at week-0 prices. "Growth" is measured against the run's own
 state at week 0 (after warm-up):

@@ -7,9 +7,9 @@ children inherit the comment on the parent line (``capacity_mix:  # ...``);
 list items (``social_work.teams``) are documented once per field as
 ``teams[].field``, with each item's value and any item-specific comment.
 
-    python -m simulation.paramdoc            # print the table
-    python -m simulation.paramdoc --write    # rewrite docs/ODD.md between the markers
-    python -m simulation.paramdoc --check    # exit 1 if docs/ODD.md is stale
+    python -m slsim.simulation.paramdoc            # print the table
+    python -m slsim.simulation.paramdoc --write    # rewrite docs/ODD.md between the markers
+    python -m slsim.simulation.paramdoc --check    # exit 1 if docs/ODD.md is stale
 """
 
 import sys
@@ -166,10 +166,10 @@ def main(argv=None):
         return 0
     if args == ["--check"]:
         if updated(text) != text:
-            print(f"paramdoc: the parameter table in {_rel(DOC)} is stale; run python -m simulation.paramdoc --write")
+            print(f"paramdoc: the parameter table in {_rel(DOC)} is stale; run python -m slsim.simulation.paramdoc --write")
             return 1
         return 0
-    print("usage: python -m simulation.paramdoc [--write | --check]", file=sys.stderr)
+    print("usage: python -m slsim.simulation.paramdoc [--write | --check]", file=sys.stderr)
     return 2
 
 

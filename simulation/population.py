@@ -7,14 +7,14 @@ households in assessment and the open enquiries. Every draw comes from the
 model's generators.
 """
 
-from agents.carer import Carer, draw_carer
-from agents.referral import Referral
-from agents.scheme_staff import SchemeStaff, StaffList
-from agents.social_worker import SocialWorker
-from simulation.params import ARRANGEMENTS, BANDS, NEEDS, ModelParams
-from simulation.processes.matching import candidates
-from simulation.stages import CarerStage, Role
-from simulation.units import WEEKS_PER_YEAR
+from slsim.agents.carer import Carer, draw_carer
+from slsim.agents.referral import Referral
+from slsim.agents.scheme_staff import SchemeStaff, StaffList
+from slsim.agents.social_worker import SocialWorker
+from slsim.simulation.params import ARRANGEMENTS, BANDS, NEEDS, ModelParams
+from slsim.simulation.processes.matching import candidates
+from slsim.simulation.stages import CarerStage, Role
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 
 def build(model) -> None:

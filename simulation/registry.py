@@ -6,9 +6,9 @@ agents to find a stage:
 * ``carers[stage]`` and ``referrals[stage]``: dicts keyed by ``unique_id``
   (insertion-ordered, so iteration is deterministic), one per open stage;
 * ``closed``: how many referrals ended or were withdrawn;
-* ``flows``: this week's counts (keys: :data:`simulation.outputs.FLOWS`),
+* ``flows``: this week's counts (keys: :data:`slsim.simulation.outputs.FLOWS`),
   reset at the start of every week;
-* ``events``: the event table (:class:`simulation.events.EventLog`);
+* ``events``: the event table (:class:`slsim.simulation.events.EventLog`);
 * ``opened``: a log of carers where a place may have opened (approval, an
   ending, a release), which matching reads from where it last looked;
 * ``scheduled_ends``: a heap of (week, referral id, arrangement number,
@@ -20,10 +20,10 @@ agents to find a stage:
 flow, so the event table and the weekly flows cannot disagree.
 """
 
-from simulation.events import EventLog
-from simulation.outputs import FLOWS
-from simulation.params import ARRANGEMENTS, NEEDS
-from simulation.stages import CarerStage, ReferralStage
+from slsim.simulation.events import EventLog
+from slsim.simulation.outputs import FLOWS
+from slsim.simulation.params import ARRANGEMENTS, NEEDS
+from slsim.simulation.stages import CarerStage, ReferralStage
 
 
 class Registry:

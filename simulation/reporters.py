@@ -8,7 +8,7 @@ appends one tuple per recorded week; Mesa's DataCollector would deep-copy
 every value, which about doubles the cost of a collect (measured in
 benchmarks/README.md), so this thin recorder is used instead.
 
-Flow columns and the summary's outcomes are declared in :mod:`simulation.outputs`.
+Flow columns and the summary's outcomes are declared in :mod:`slsim.simulation.outputs`.
 """
 
 import math
@@ -17,12 +17,12 @@ from operator import attrgetter
 
 import pandas as pd
 
-from simulation.outputs import FLOW_COLUMNS
-from simulation.params import ARRANGEMENTS, LEVER_NAMES, NEEDS
-from simulation.processes import economy
-from simulation.processes.staff_time import ACTIVITIES
-from simulation.stages import CarerStage, ReferralStage, Role
-from simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.outputs import FLOW_COLUMNS
+from slsim.simulation.params import ARRANGEMENTS, LEVER_NAMES, NEEDS
+from slsim.simulation.processes import economy
+from slsim.simulation.processes.staff_time import ACTIVITIES
+from slsim.simulation.stages import CarerStage, ReferralStage, Role
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 
 def week(m):

@@ -6,7 +6,7 @@ files atomically: everything goes to a hidden temporary folder first, then
 each file is renamed into place, ``summary.json`` last (recording the other
 files' sizes), so a folder with a whole ``summary.json`` is complete and a
 failed write leaves nothing behind. The caller holds the folder's claim
-(:mod:`simulation.runfolder`) while it writes.
+(:mod:`slsim.simulation.runfolder`) while it writes.
 """
 
 import json
@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.model import SharedLivesModel
-from simulation.params import ModelParams
-from simulation.provenance import stamp
-from simulation.runfolder import FAILED_FILE, RUN_FILES, SIZED_FILES, SUMMARY_FILE, new_partial
-from simulation.budget import apply_budget
-from simulation.outputs import OUTCOME_DIRECTIONS, lever_costs, shock_outcomes, summarise
+from slsim.simulation.model import SharedLivesModel
+from slsim.simulation.params import ModelParams
+from slsim.simulation.provenance import stamp
+from slsim.simulation.runfolder import FAILED_FILE, RUN_FILES, SIZED_FILES, SUMMARY_FILE, new_partial
+from slsim.simulation.budget import apply_budget
+from slsim.simulation.outputs import OUTCOME_DIRECTIONS, lever_costs, shock_outcomes, summarise
 
 PACKAGES = ("slsim", "mesa", "hydra-core", "omegaconf", "numpy", "scipy", "pandas", "pyarrow", "seaborn")
 
@@ -34,7 +34,7 @@ class RunResult:
     params: ModelParams  # the parameters as run (a budget spent as posts and fees)
     timeseries: pd.DataFrame
     events: pd.DataFrame
-    summary: dict  # outcome name -> number (see simulation.outputs.OUTCOMES)
+    summary: dict  # outcome name -> number (see slsim.simulation.outputs.OUTCOMES)
     lever_costs: dict  # lever -> GBP over the recorded weeks
     shocks: dict  # event name -> depth, trough and recovery
 
@@ -69,7 +69,7 @@ def write_run_folder(result: RunResult, run_dir, config_yaml: str, meta: dict | 
 
     ``meta`` (how the run was made: experiment, overrides, job, sample row) is
     added to ``metadata.json``, with the slsim that made it (``"slsim"``: version,
-    git commit, whether the checkout had changes; :mod:`simulation.provenance`) and
+    git commit, whether the checkout had changes; :mod:`slsim.simulation.provenance`) and
     the versions of Python and the packages used."""
     run_dir = Path(run_dir)
     tmp = new_partial(run_dir)

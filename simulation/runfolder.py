@@ -3,7 +3,7 @@
 No model imports: the collector, the progress count and the job runner read
 run folders through this module without loading Mesa.
 
-* **Files.** ``RUN_FILES``, written by :func:`simulation.run.write_run_folder`
+* **Files.** ``RUN_FILES``, written by :func:`slsim.simulation.run.write_run_folder`
   into a hidden ``.partial-<pid>-*`` folder and renamed into place one by one,
   ``summary.json`` last. ``summary.json`` records the size of every other file
   (``files``), so a truncated file is recognised. A run that raised leaves

@@ -1,6 +1,6 @@
 """Investments and shocks: events that act in a window of weeks (``shocks.events``).
 
-Each event has a kind, a :class:`~simulation.window.Window` (``start_week``,
+Each event has a kind, a :class:`~slsim.simulation.window.Window` (``start_week``,
 ``duration_weeks``), a size and, for investments and funding cuts, a post.
 Each week the active events of each kind add up:
 
@@ -26,8 +26,8 @@ from typing import Any, Dict
 
 from omegaconf import MISSING
 
-from simulation.stages import Role
-from simulation.validation import (
+from slsim.simulation.stages import Role
+from slsim.simulation.validation import (
     MAX_EVENTS,
     MAX_INVESTMENT_GBP,
     WEEKS_MAX,
@@ -36,7 +36,7 @@ from simulation.validation import (
     _V,
     _walk,
 )
-from simulation.window import Window
+from slsim.simulation.window import Window
 
 
 # --------------------------------------------------------------------------

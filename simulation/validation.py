@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import FrozenInstanceError, fields, is_dataclass
 
-from simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 # Upper bounds shared by many fields (each is documented beside its fields in the YAML).
 # Every number has one: a run of the largest sizes must fit in memory and finish in minutes.

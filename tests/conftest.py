@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from helpers import BIN, params
-from experiments.settings import SlsimConfig
+from slsim.experiments.settings import SlsimConfig
 
 
 @pytest.fixture(scope="session")

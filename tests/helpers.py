@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from experiments.config import load_params
-from experiments.settings import SlsimConfig
+from slsim.experiments.config import load_params
+from slsim.experiments.settings import SlsimConfig
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -61,7 +61,7 @@ def refused(args, capsys, tmp_path, monkeypatch):
     """Run the CLI in-process on ``args``; return its one stderr line (asserting exit 2, nothing written)."""
     import pytest
 
-    from experiments.cli import main
+    from slsim.experiments.cli import main
 
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as info:

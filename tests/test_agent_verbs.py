@@ -8,11 +8,11 @@ verb that broke.
 
 import pytest
 
-from agents.carer import Carer
-from agents.referral import Referral
+from slsim.agents.carer import Carer
+from slsim.agents.referral import Referral
 from helpers import params
-from simulation.model import SharedLivesModel
-from simulation.stages import CarerStage, ReferralStage, Role
+from slsim.simulation.model import SharedLivesModel
+from slsim.simulation.stages import CarerStage, ReferralStage, Role
 
 SMALL = ("run.warmup_weeks=0", "run.years=1", "scheme.scheme_workers=2", "scheme.initial_carers_approved=6",
          "scheme.initial_people_supported=3", "scheme.initial_carers_in_assessment=1", "scheme.initial_enquiries=1")

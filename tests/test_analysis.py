@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 from helpers import REPO, slsim
-from analysis import figures
-from analysis.costbenefit import cost_benefit, run_cost_benefit
-from analysis.report import SECTIONS, build, load_settings, main as report_main
-from analysis.results import AnalysisError, load
-from analysis.stats import cagr, growth, mean_ci, paired_effects, scenario_means
+from slsim.analysis import figures
+from slsim.analysis.costbenefit import cost_benefit, run_cost_benefit
+from slsim.analysis.report import SECTIONS, build, load_settings, main as report_main
+from slsim.analysis.results import AnalysisError, load
+from slsim.analysis.stats import cagr, growth, mean_ci, paired_effects, scenario_means
 
 T_975_2 = 4.302652729911275  # Student t, 97.5% quantile, 2 degrees of freedom (tables: 4.303)
 
@@ -105,8 +105,8 @@ def test_cost_benefit_by_hand():
 
 
 def test_cost_benefit_matches_the_models_summary(tmp_path):
-    from experiments.config import load_params
-    from simulation.run import run_simulation, write_run_folder
+    from slsim.experiments.config import load_params
+    from slsim.simulation.run import run_simulation, write_run_folder
 
     result = run_simulation(load_params(["run.years=3", "run.seed=3", "levers=extra_workers"]))
     write_run_folder(result, tmp_path / "run", "run:\n  seed: 3\n")
@@ -280,10 +280,10 @@ def test_settings_are_checked(tmp_path):
 
 
 def test_analysis_never_imports_the_model():
-    """analysis/ imports nothing of the model but the declarations of simulation.outputs, and importing
+    """analysis/ imports nothing of the model but the declarations of slsim.simulation.outputs, and importing
     all of it loads neither Mesa nor any other slsim module."""
-    banned = ("simulation", "agents", "experiments", "mesa")
-    allowed = {"simulation.outputs", "simulation"}  # `from simulation import outputs`
+    banned = ("slsim.simulation", "slsim.agents", "slsim.experiments", "mesa")
+    allowed = {"slsim.simulation.outputs"}
     for path in (REPO / "analysis").glob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
@@ -291,13 +291,16 @@ def test_analysis_never_imports_the_model():
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] if node.module != "simulation" else [f"simulation.{a.name}" for a in node.names]
+                names = [node.module] if node.module != "slsim.simulation" else [f"slsim.simulation.{a.name}"
+                                                                                  for a in node.names]
             for name in names:
-                assert name in allowed or name.split(".")[0] not in banned, f"{path.name} imports {name}"
-    code = ("import sys, analysis.report, analysis.results, analysis.stats, analysis.costbenefit, analysis.figures; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mesa', 'agents', 'experiments', 'simulation')))")
+                assert name in allowed or not name.startswith(banned), f"{path.name} imports {name}"
+    code = ("import sys, slsim.analysis.report, slsim.analysis.results, slsim.analysis.stats, "
+            "slsim.analysis.costbenefit, slsim.analysis.figures; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'mesa' "
+            "or m.startswith(('slsim.agents', 'slsim.experiments', 'slsim.simulation'))))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
-    assert proc.stdout.strip() == "['simulation', 'simulation.outputs']", proc.stdout
+    assert proc.stdout.strip() == "['slsim.simulation', 'slsim.simulation.outputs']", proc.stdout
 
 
 def test_the_compose_api_example_runs(tmp_path):

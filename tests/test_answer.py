@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.answer import answer_table, ceac, far_options, findings, money, paired_by_seed
-from analysis.labels import column_label, scenario_label
-from analysis.other_sections import budget_split
-from analysis.report import main as report_main
-from analysis.stats import paired_differences, paired_effects
+from slsim.analysis.answer import answer_table, ceac, far_options, findings, money, paired_by_seed
+from slsim.analysis.labels import column_label, scenario_label
+from slsim.analysis.other_sections import budget_split
+from slsim.analysis.report import main as report_main
+from slsim.analysis.stats import paired_differences, paired_effects
 from helpers import slsim
 
 # people supported at the end, by scenario and seed (seeds 1-4); the baseline is 50, 60, 70, 80

@@ -10,7 +10,7 @@ a change to the defaults that moves the scheme off the national anchors fails.
 
 import pytest
 
-from experiments.calibration import TARGETS, calibration_table
+from slsim.experiments.calibration import TARGETS, calibration_table
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 The bad-input runs are started together and awaited once (module fixture), so
 their start-up costs overlap. More bad inputs (sweeps included) go through
-``experiments.cli.main`` in-process, which stops before Hydra starts.
+``slsim.experiments.cli.main`` in-process, which stops before Hydra starts.
 """
 
 import json
@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from helpers import params, refused, slsim
-from simulation.run import RUN_FILES, run_simulation, versions
-from simulation.outputs import OUTCOME_DIRECTIONS
+from slsim.simulation.run import RUN_FILES, run_simulation, versions
+from slsim.simulation.outputs import OUTCOME_DIRECTIONS
 
 TIMEOUT = 120
 
@@ -143,8 +143,8 @@ def test_main_refuses_bad_input_before_hydra_runs(args, field, capsys, tmp_path,
 
 
 def test_sweep_check_reports_the_failing_run():
-    from experiments.checks import check_overrides
-    from simulation.params import ConfigError
+    from slsim.experiments.checks import check_overrides
+    from slsim.simulation.params import ConfigError
 
     with pytest.raises(ConfigError, match=r"scheme\.scheme_workers=0.*sweep run: run\.seed=1 scheme\.scheme_workers=0"):
         check_overrides(["-m", "run.seed=1,2", "scheme.scheme_workers=3,0"])
@@ -152,8 +152,8 @@ def test_sweep_check_reports_the_failing_run():
 
 
 def test_multirun_precheck_catches_jointly_invalid_combinations():
-    from experiments.checks import check_overrides
-    from simulation.params import ConfigError
+    from slsim.experiments.checks import check_overrides
+    from slsim.simulation.params import ConfigError
 
     # each value is valid with the other key's first value; (age_min=50, age_mean=45) is not
     with pytest.raises(ConfigError, match="carers.age_mean"):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from helpers import params
-from simulation.run import run_simulation, write_run_folder
+from slsim.simulation.run import run_simulation, write_run_folder
 
 SHORT = ("run.years=2", "run.warmup_weeks=26")
 
@@ -59,8 +59,8 @@ def test_seed_0_is_a_seed():
 
 _DIGEST = """
 import hashlib, io, sys
-from experiments.config import load_params
-from simulation.run import run_simulation
+from slsim.experiments.config import load_params
+from slsim.simulation.run import run_simulation
 r = run_simulation(load_params(sys.argv[1:]))
 for df in (r.timeseries, r.events):
     buf = io.BytesIO(); df.to_parquet(buf, index=False, engine="pyarrow")

@@ -12,7 +12,7 @@ import statistics
 import pytest
 
 from helpers import evolve, params
-from simulation.run import run_simulation
+from slsim.simulation.run import run_simulation
 
 SEEDS = tuple(range(101, 115))  # 14 shared seeds
 Z = 2.0  # required margin, in standard errors of the mean paired difference

@@ -20,8 +20,8 @@ import pytest
 import yaml
 from omegaconf import DictConfig, ListConfig, OmegaConf
 
-from simulation import paramdoc
-from experiments.config import compose_cfg
+from slsim.simulation import paramdoc
+from slsim.experiments.config import compose_cfg
 
 # a unit, or a marker that the number has none
 UNIT = re.compile(
@@ -71,7 +71,7 @@ def same(cell, value):
 # (a) ---------------------------------------------------------------------------
 def test_param_table_is_current():
     proc = subprocess.run(
-        [sys.executable, "-m", "simulation.paramdoc", "--check"],
+        [sys.executable, "-m", "slsim.simulation.paramdoc", "--check"],
         cwd=paramdoc.ROOT, capture_output=True, text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -144,7 +144,7 @@ def _odd_text():
 
 
 def test_every_lever_is_documented_in_yaml_and_odd():
-    from simulation.params import LEVER_NAMES
+    from slsim.simulation.params import LEVER_NAMES
 
     levers_yaml = (paramdoc.CONFIG_DIR / "base" / "levers.yaml").read_text()
     odd = _odd_text()
@@ -157,7 +157,7 @@ def test_every_lever_is_documented_in_yaml_and_odd():
 def test_every_shock_kind_and_event_field_is_documented_in_yaml_and_odd():
     import dataclasses
 
-    from simulation.params import SHOCK_KINDS, ShockEvent
+    from slsim.simulation.params import SHOCK_KINDS, ShockEvent
 
     shocks_yaml = (paramdoc.CONFIG_DIR / "base" / "shocks.yaml").read_text()
     odd = _odd_text()
@@ -187,8 +187,8 @@ def _stated_bounds(text) -> set:
 @pytest.fixture(scope="module")
 def enforced_bounds():
     """{dotted field: upper bound} that the checks of the parameter tree enforce (recorded by _V)."""
-    from experiments.config import load_params
-    from simulation.params import _V
+    from slsim.experiments.config import load_params
+    from slsim.simulation.params import _V
 
     _V.bounds = {}
     try:

@@ -6,10 +6,10 @@ import re
 import pytest
 from omegaconf import OmegaConf
 
-from experiments.collect import collect
+from slsim.experiments.collect import collect
 from helpers import REPO, params
-from experiments.config import compose_cfg
-from simulation.run import run_simulation, write_run_folder
+from slsim.experiments.config import compose_cfg
+from slsim.simulation.run import run_simulation, write_run_folder
 
 EXPERIMENTS = sorted(p.stem for p in (REPO / "configs" / "experiment").glob("*.yaml"))
 

@@ -14,10 +14,10 @@ CHECK = r"""
 import sys
 sys.path.insert(0, "tests")
 from helpers import evolve, params
-from simulation.conditions import Conditions
-from simulation.levers import LEVER_NAMES
-from simulation.params import ConfigError
-from simulation.run import run_simulation
+from slsim.simulation.conditions import Conditions
+from slsim.simulation.levers import LEVER_NAMES
+from slsim.simulation.params import ConfigError
+from slsim.simulation.run import run_simulation
 
 assert LEVER_NAMES[4] == "practice_newsletter", LEVER_NAMES
 base = params("run.years=3", "run.warmup_weeks=26")
@@ -43,6 +43,12 @@ assert more >= 5, more
 print("ok", weight)
 """
 
+CHECK_COPY = """
+import pathlib
+import slsim.simulation.levers as levers
+assert str(pathlib.Path(levers.__file__).resolve()).startswith("{copy}"), levers.__file__
+"""
+
 
 def blocks(kind: str) -> str:
     text = DOC.read_text()
@@ -65,7 +71,12 @@ def test_the_worked_example_lever_works(tmp_path):
     module.write_text(text.replace(line, blocks("python") + "\n\n" + line[:-1] + ", PracticeNewsletter)"))
     levers_yaml = copy / "configs" / "base" / "levers.yaml"
     levers_yaml.write_text(levers_yaml.read_text() + "\n" + blocks("yaml"))
-    proc = subprocess.run([sys.executable, "-c", CHECK], cwd=copy, capture_output=True, text=True, timeout=600,
-                          env={"PYTHONPATH": str(copy), "PATH": "/usr/bin:/bin"})
+    # the copy's folders under the slsim namespace, found before the editable install's mapping to REPO
+    namespace = tmp_path / "path" / "slsim"
+    namespace.mkdir(parents=True)
+    for folder in ("simulation", "agents", "experiments", "analysis"):
+        (namespace / folder).symlink_to(copy / folder)
+    proc = subprocess.run([sys.executable, "-c", CHECK + CHECK_COPY.format(copy=copy)], cwd=copy, capture_output=True,
+                          text=True, timeout=600, env={"PYTHONPATH": str(namespace.parent), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.startswith("ok 0.3"), proc.stdout

@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 
 from helpers import REPO, params, refused, slsim
-from experiments.callbacks import Progress, count_runs, expected_runs
-from experiments.collect import CollectError, collect, scenario_labels, sweep_table
-from experiments.config import compose_cfg
+from slsim.experiments.callbacks import Progress, count_runs, expected_runs
+from slsim.experiments.collect import CollectError, collect, scenario_labels, sweep_table
+from slsim.experiments.config import compose_cfg
 
 EXPERIMENTS = sorted(p.stem for p in (REPO / "configs" / "experiment").glob("*.yaml"))
 TINY = ("run.years=3", "run.warmup_weeks=8", "experiment.replicates=2")
@@ -75,7 +75,7 @@ def test_experiment_runs_tiny_and_writes_its_table(tiny_sweeps, name):
 
 def test_levers_experiment_has_a_scenario_per_lever_and_paired_seeds(tiny_sweeps):
     table = pd.read_parquet(tiny_sweeps["levers"][3] / "sweep.parquet")
-    from simulation.params import LEVER_NAMES
+    from slsim.simulation.params import LEVER_NAMES
 
     assert set(table["scenario"]) == {f"levers={n}" for n in ("none", *LEVER_NAMES, "all")}
     seeds = table.groupby("scenario")["seed"].apply(lambda s: tuple(sorted(s)))
@@ -106,8 +106,8 @@ def test_sensitivity_writes_sobol_indices_with_intervals(tiny_sweeps):
     assert sorted(idx["parameter"].unique()) == sorted(names)
     assert {"S1", "S1_conf", "ST", "ST_conf"} <= set(idx.columns)
     # the sampled values are the run's parameters: row 0's config holds row 0 of the design
-    from experiments.sampling import sample_matrix
-    from experiments.config import params_from_cfg
+    from slsim.experiments.sampling import sample_matrix
+    from slsim.experiments.config import params_from_cfg
 
     design = sample_matrix(params_from_cfg(compose_cfg(["+experiment=sensitivity", "experiment.sample.n=2"])).experiment.sample)
     row0 = table[table["row"] == 0].iloc[0]
@@ -167,7 +167,7 @@ def test_a_killed_sweep_resumes_and_completes_only_what_is_missing(tmp_path):
 
 
 def _in_process_sweep(args, monkeypatch, tmp_path):
-    from experiments.cli import main
+    from slsim.experiments.cli import main
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["slsim"])
@@ -175,7 +175,7 @@ def _in_process_sweep(args, monkeypatch, tmp_path):
 
 
 def test_a_failing_run_is_recorded_and_the_others_go_on(tmp_path, monkeypatch, capsys):
-    import experiments.jobs as jobs
+    import slsim.experiments.jobs as jobs
 
     real = jobs.run_simulation
 
@@ -207,7 +207,7 @@ def test_a_failing_run_is_recorded_and_the_others_go_on(tmp_path, monkeypatch, c
 
 
 def test_a_single_run_that_raises_exits_1_and_keeps_its_error(tmp_path, monkeypatch, capsys):
-    import experiments.jobs as jobs
+    import slsim.experiments.jobs as jobs
 
     def broken(p):
         raise RuntimeError("injected failure")
@@ -381,7 +381,7 @@ def test_collect_refuses_empty_folders_and_lists_a_corrupt_run_as_damaged(tmp_pa
     table = sweep_table(tmp_path)
     assert list(table["status"]) == ["damaged"]
     assert table["error"].iloc[0].startswith("summary.json: not valid")
-    proc = subprocess.run([sys.executable, "-m", "experiments.collect", str(tmp_path / "nowhere")],
+    proc = subprocess.run([sys.executable, "-m", "slsim.experiments.collect", str(tmp_path / "nowhere")],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "no such folder" in proc.stderr
 
@@ -454,8 +454,8 @@ def test_expected_runs_counts_axes_seeds_and_sample_rows():
 
 def test_sobol_indices_of_a_known_linear_function():
     """Y = 2 x1 + x2 on [0, 1]^2: first-order indices 4/5 and 1/5, no interaction."""
-    from experiments.sampling import analyse, sample_matrix
-    from experiments.config import params_from_cfg
+    from slsim.experiments.sampling import analyse, sample_matrix
+    from slsim.experiments.config import params_from_cfg
 
     cfg = compose_cfg([
         "experiment.sample.method=sobol", "experiment.sample.n=1024",
@@ -472,8 +472,8 @@ def test_sobol_indices_of_a_known_linear_function():
 
 
 def test_sample_rows_round_integer_parameters():
-    from experiments.sampling import row_values
-    from experiments.config import params_from_cfg
+    from slsim.experiments.sampling import row_values
+    from slsim.experiments.config import params_from_cfg
 
     cfg = compose_cfg([
         "experiment.sample.method=morris", "experiment.sample.n=4",
@@ -490,7 +490,7 @@ def test_sample_rows_round_integer_parameters():
 # budgets and shock sizes
 # ---------------------------------------------------------------------------
 def test_a_budget_buys_whole_posts_and_a_fee_rise_of_its_share_of_the_fee_bill():
-    from simulation.budget import apply_budget, week0_fee_bill
+    from slsim.simulation.budget import apply_budget, week0_fee_bill
 
     p = params("budget=staff", "budget.gbp_per_year=100000")
     spent = apply_budget(p)
@@ -540,7 +540,7 @@ def test_shock_scale_multiplies_event_sizes():
 
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_every_experiment_has_a_report(tiny_sweeps, name):
-    from analysis.report import build
+    from slsim.analysis.report import build
 
     sweep = tiny_sweeps[name][3]
     page = (build(sweep, sweep / "report") / "index.html").read_text()

@@ -4,7 +4,7 @@ Override strings are generated from the schema (the ``SlsimConfig`` dataclass
 tree: every dotted field and its type) and from the config groups: wrong types,
 out-of-range numbers, NaN and infinities, huge values, unknown keys, unknown
 group options, odd folder names and paths. Each command line runs through the
-CLI in-process (``experiments.cli.main``) in a fresh working folder, and the
+CLI in-process (``slsim.experiments.cli.main``) in a fresh working folder, and the
 outcome must be one of two:
 
 * exit 0 with a complete run folder (every file of ``RUN_FILES``, a
@@ -32,9 +32,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from experiments.config import CONFIG_DIR, group_options
-from experiments.settings import SlsimConfig
-from simulation.run import RUN_FILES
+from slsim.experiments.config import CONFIG_DIR, group_options
+from slsim.experiments.settings import SlsimConfig
+from slsim.simulation.run import RUN_FILES
 
 # fast valid runs: one year, no warm-up, one seed and one sample row a job
 BASE = ("run.years=1", "run.warmup_weeks=0", "experiment.replicates=1", "experiment.sample.rows_per_job=1")
@@ -179,7 +179,7 @@ def path_override(draw):
 # ---------------------------------------------------------------------------
 def _run_cli(args, work: Path):
     """main(args) in ``work``: (exit code, stdout, stderr); any other exception propagates (a traceback)."""
-    from experiments.cli import main
+    from slsim.experiments.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     old_cwd, old_argv = os.getcwd(), list(sys.argv)
@@ -315,7 +315,7 @@ def test_the_fuzz_promise_checker_catches_a_broken_cli(monkeypatch):
     """The checker fails on each way of breaking the promise (so the fuzz tier can fail)."""
     import pytest
 
-    import experiments.cli as cli
+    import slsim.experiments.cli as cli
 
     def traceback_(args):
         raise RuntimeError("boom")

@@ -125,7 +125,7 @@ def other_lines(stderr: str) -> list:
 def uninterrupted(tmp_path_factory):
     """The sweep's table, run without interruption (in-process, basic launcher: the same
     runs bit for bit as joblib's, tests/test_experiments.py)."""
-    from experiments.cli import main
+    from slsim.experiments.cli import main
 
     root = tmp_path_factory.mktemp("uninterrupted")
     with pytest.MonkeyPatch.context() as mp:
@@ -238,7 +238,7 @@ def test_main_puts_back_the_signal_handlers_it_found(tmp_path, monkeypatch, caps
 
 
 def test_the_stop_line_says_how_to_resume(tmp_path, monkeypatch):
-    from experiments import interrupts
+    from slsim.experiments import interrupts
 
     monkeypatch.setattr(interrupts, "_watched", None)  # put back afterwards
     (tmp_path / "0" / "seed-1").mkdir(parents=True)
@@ -258,7 +258,7 @@ def test_the_stop_line_says_how_to_resume(tmp_path, monkeypatch):
 
 
 def test_loky_s_error_for_a_dead_worker_names_the_signal():
-    from experiments.interrupts import worker_died
+    from slsim.experiments.interrupts import worker_died
 
     text = "A worker process managed by the executor was unexpectedly terminated.\nThe exit codes of the workers are {%s}"
     assert worker_died(RuntimeError(text % "SIGKILL(-9)")).how == "signal 9, SIGKILL"

@@ -21,11 +21,11 @@ import pandas as pd
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from simulation.model import SharedLivesModel
-from simulation.stages import CarerStage, ReferralStage, Role
-from simulation.outputs import summarise
-from simulation.processes.matching import candidates
-from simulation.processes.staff_time import ACTIVITIES
+from slsim.simulation.model import SharedLivesModel
+from slsim.simulation.stages import CarerStage, ReferralStage, Role
+from slsim.simulation.outputs import summarise
+from slsim.simulation.processes.matching import candidates
+from slsim.simulation.processes.staff_time import ACTIVITIES
 from helpers import evolve, params
 
 OPEN_WAITING = (ReferralStage.MATCHING, ReferralStage.INTRODUCTIONS)

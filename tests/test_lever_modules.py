@@ -12,11 +12,11 @@ import math
 import pytest
 
 from helpers import evolve, params
-from simulation.conditions import Conditions
-from simulation.levers import LEVERS
-from simulation.model import SharedLivesModel
-from simulation.params import LEVER_NAMES
-from simulation.stages import Role
+from slsim.simulation.conditions import Conditions
+from slsim.simulation.levers import LEVERS
+from slsim.simulation.model import SharedLivesModel
+from slsim.simulation.params import LEVER_NAMES
+from slsim.simulation.stages import Role
 
 SMALL = ("run.warmup_weeks=0", "run.years=2", "scheme.scheme_workers=2", "scheme.initial_carers_approved=6",
          "scheme.initial_people_supported=4")

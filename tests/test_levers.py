@@ -38,9 +38,9 @@ import pandas as pd
 import pytest
 
 from helpers import evolve, params, refused
-from simulation.params import LEVER_NAMES
-from simulation.run import run_simulation
-from simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.params import LEVER_NAMES
+from slsim.simulation.run import run_simulation
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 SEEDS = tuple(range(101, 113))  # 12 shared seeds
 # the council's decision is one draw a year, so when (and whether) posts come varies a lot
@@ -436,7 +436,7 @@ def test_bad_lever_input_exits_2_with_one_line_naming_the_field(case, capsys, tm
 
 
 def test_a_sweep_accepts_a_lever_list_override():
-    from experiments.checks import check_overrides
+    from slsim.experiments.checks import check_overrides
 
     check_overrides(["levers=colocation", "levers.colocation.teams=[transitions]"])  # fine in a single run
     check_overrides(["-m", "run.seed=1,2", "levers=colocation", "levers.colocation.teams=[transitions]"])

@@ -7,9 +7,9 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from experiments.notebook import run_many
+from slsim.experiments.notebook import run_many
 from helpers import REPO, slsim
-from simulation.params import ConfigError
+from slsim.simulation.params import ConfigError
 
 TINY = ("run.years=3", "run.warmup_weeks=8")  # the pandemic preset starts in year 3
 
@@ -37,7 +37,7 @@ def test_run_many_gives_the_numbers_of_the_cli_sweep_table(tmp_path):
 
 
 def test_run_many_takes_strings_or_lists_and_checks_before_running(monkeypatch):
-    import experiments.notebook as notebook
+    import slsim.experiments.notebook as notebook
 
     ran = []
     monkeypatch.setattr(notebook, "run_simulation", lambda p: ran.append(p) or pytest.fail("ran"))

@@ -7,10 +7,10 @@ import pytest
 from omegaconf import OmegaConf
 
 from helpers import REPO, evolve, params
-from experiments.config import load_params
-from experiments.settings import SlsimConfig
-from simulation.params import ARRANGEMENTS, ConfigError
-from simulation.run import run_simulation
+from slsim.experiments.config import load_params
+from slsim.experiments.settings import SlsimConfig
+from slsim.simulation.params import ARRANGEMENTS, ConfigError
+from slsim.simulation.run import run_simulation
 
 CONFIGS = REPO / "configs"
 

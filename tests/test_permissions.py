@@ -51,7 +51,7 @@ def test_every_file_and_folder_follows_the_umask(tmp_path, umask):
              "experiment.sample.rows_per_job=22", "experiment.replicates=1", *TINY, "hydra.sweep.dir=sens")
     _as_user(umask, tmp_path, slsim, *TINY, "hydra.run.dir=one")
     _as_user(umask, tmp_path, report, "one", "--out", "one_report")
-    _as_user(umask, tmp_path, sys.executable, "-m", "experiments.calibration", "--seeds", "2", "--json",
+    _as_user(umask, tmp_path, sys.executable, "-m", "slsim.experiments.calibration", "--seeds", "2", "--json",
              "calibration.json", *TINY)
 
     made = _modes(tmp_path)

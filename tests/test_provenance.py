@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 import yaml
 
-import simulation.provenance as provenance
-from analysis.other_sections import made_by
-from analysis.report import build
-from experiments.collect import sweep_table
+import slsim.simulation.provenance as provenance
+from slsim.analysis.other_sections import made_by
+from slsim.analysis.report import build
+from slsim.experiments.collect import sweep_table
 from helpers import REPO, params
-from simulation.run import run_simulation, write_run_folder
+from slsim.simulation.run import run_simulation, write_run_folder
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
 # CFF 1.2.0's top-level keys (schema.json: additionalProperties false) and the ones it requires

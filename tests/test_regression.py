@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from simulation.run import versions
+from slsim.simulation.run import versions
 from update_baseline import BASELINE, CASES, compute
 
 HOW_TO_UPDATE = "If this change of model output is intended, run `make baseline` and commit tests/baseline/regression.json."

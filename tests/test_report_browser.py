@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report import main as report_main
+from slsim.analysis.report import main as report_main
 from helpers import REPO, slsim
 
 ARTEFACTS = REPO / "tests" / "artefacts"
@@ -139,7 +139,7 @@ def test_readable_at_400_px(browser, report):
 
 
 def test_the_style_sheet_is_well_formed():
-    from analysis.html import CSS
+    from slsim.analysis.html import CSS
 
     depth = 0
     for char in CSS:  # a stray brace silently drops every rule after it

@@ -13,8 +13,8 @@ import stat
 
 import pytest
 
-from analysis import report
-from analysis.report import REPORT_MARK, main as report_main
+from slsim.analysis import report
+from slsim.analysis.report import REPORT_MARK, main as report_main
 from helpers import slsim
 
 

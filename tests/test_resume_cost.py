@@ -12,14 +12,14 @@ import pytest
 import yaml
 from hydra._internal.config_loader_impl import ConfigLoaderImpl
 
-import experiments.jobs as jobs
-from simulation.model import SharedLivesModel
+import slsim.experiments.jobs as jobs
+from slsim.simulation.model import SharedLivesModel
 
 SWEEP = ("-m", "levers=none,extra_workers", "experiment.replicates=3", "run.years=1", "run.warmup_weeks=8")
 
 
 def _sweep(args, monkeypatch, tmp_path):
-    from experiments.cli import main
+    from slsim.experiments.cli import main
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["slsim"])

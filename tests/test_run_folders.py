@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from experiments.collect import collect, main as collect_main
+from slsim.experiments.collect import collect, main as collect_main
 from helpers import slsim
-from simulation.runfolder import LOCK_FILE, RUN_FILES, claim, read_complete
+from slsim.simulation.runfolder import LOCK_FILE, RUN_FILES, claim, read_complete
 
 TINY = ("run.years=1", "run.warmup_weeks=8")
 SWEEP = ("-m", "levers=none,extra_workers", "experiment.replicates=4", *TINY)
@@ -113,7 +113,7 @@ def test_a_sweep_killed_mid_way_resumes_to_the_same_bytes(reference, tmp_path):
 
 _HOLDER = """
 import sys, time
-from simulation.runfolder import claim, new_partial
+from slsim.simulation.runfolder import claim, new_partial
 held = claim(sys.argv[1])
 new_partial(sys.argv[1])              # a write under way
 print("held", flush=True)

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from helpers import REPO, evolve, params, refused
-from simulation.params import SHOCK_KINDS, ConfigError
-from simulation.run import run_simulation, write_run_folder
+from slsim.simulation.params import SHOCK_KINDS, ConfigError
+from slsim.simulation.run import run_simulation, write_run_folder
 
 SEEDS = tuple(range(101, 113))  # 12 shared seeds
 Z = 2.0  # required margin, in standard errors of the mean paired difference

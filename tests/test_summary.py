@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation.outputs import OUTCOME_DIRECTIONS, mean_wait_to_placement, payback_week, summarise
+from slsim.simulation.outputs import OUTCOME_DIRECTIONS, mean_wait_to_placement, payback_week, summarise
 
 
 # ---------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_summarise_counts_lever_running_costs_and_extra_fees_as_additional():
 def test_shock_outcomes_depth_and_recovery_by_hand():
     from types import SimpleNamespace
 
-    from simulation.outputs import shock_outcomes
+    from slsim.simulation.outputs import shock_outcomes
 
     people = [20, 20, 20, 20, 18, 15, 16, 19, 20, 21]  # weeks 0..9
     ts = weekly(people_supported=people)
@@ -261,7 +261,7 @@ def test_shock_outcomes_depth_and_recovery_by_hand():
 def test_shock_outcomes_never_recovered():
     from types import SimpleNamespace
 
-    from simulation.outputs import shock_outcomes
+    from slsim.simulation.outputs import shock_outcomes
 
     ts = weekly(people_supported=[20, 20, 20, 12, 11, 12])
     event = SimpleNamespace(kind="funding_cut", size=1.0, start_week=3, duration_weeks=10)

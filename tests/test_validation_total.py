@@ -7,7 +7,7 @@ line** on stderr naming the field and what is allowed, **exit code 2**, and
 adversarial tester found; tests/test_fuzz_cli.py throws generated input at the
 same promise.
 
-The CLI runs in-process (``experiments.cli.main``), which stops before Hydra
+The CLI runs in-process (``slsim.experiments.cli.main``), which stops before Hydra
 starts when the input is bad; ``helpers.refused`` asserts the three parts of the
 promise.
 """
@@ -23,9 +23,9 @@ import pytest
 from omegaconf import OmegaConf
 
 from helpers import REPO, evolve, params, refused
-from experiments.config import CONFIG_DIR, group_options
-from experiments.settings import SlsimConfig
-from simulation.params import ConfigError
+from slsim.experiments.config import CONFIG_DIR, group_options
+from slsim.experiments.settings import SlsimConfig
+from slsim.simulation.params import ConfigError
 
 GROUPS = sorted(p.name for p in CONFIG_DIR.iterdir() if p.is_dir() and p.name not in ("base", "hydra", "experiment"))
 
@@ -33,7 +33,7 @@ GROUPS = sorted(p.name for p in CONFIG_DIR.iterdir() if p.is_dir() and p.name no
 def _refused_as_given(args, capsys, tmp_path, monkeypatch):
     """Like ``helpers.refused`` but without its own output folders (for tests of those settings):
     nothing may appear in ``tmp_path`` (the working folder) or next to it."""
-    from experiments.cli import main
+    from slsim.experiments.cli import main
 
     work = tmp_path / "work"
     work.mkdir()
@@ -84,7 +84,7 @@ def test_unknown_group_option_in_sweeps_and_lists(args, shown, capsys, tmp_path,
 
 
 def test_load_params_refuses_an_unknown_group_option_too():
-    from experiments.config import load_params
+    from slsim.experiments.config import load_params
 
     with pytest.raises(ConfigError, match=r"^scenario=pandemc: allowed .*pandemic"):
         load_params(["scenario=pandemc"])
@@ -335,7 +335,7 @@ def test_a_read_only_folder_is_refused_for_a_normal_user(capsys, tmp_path, monke
 
 
 def test_good_output_folders_still_pass():
-    from experiments.checks import check_overrides
+    from slsim.experiments.checks import check_overrides
 
     check_overrides(["hydra.run.dir=outputs/fine", "run.years=1"])
     check_overrides(["-m", "run.seed=1,2", "hydra.sweep.dir=/tmp/slsim-not-created/sweep"])
@@ -372,7 +372,7 @@ def test_launcher_settings_are_checked(launcher, setting, capsys, tmp_path, monk
 
 
 def test_good_launcher_settings_pass():
-    from experiments.checks import check_overrides
+    from slsim.experiments.checks import check_overrides
 
     check_overrides(["-m", "run.seed=1,2", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2",
                      "hydra.launcher.timeout=600", "hydra.launcher.batch_size=1", "hydra.launcher.pre_dispatch=all"])
@@ -428,7 +428,7 @@ def test_cfg_validates_too(args, capsys, tmp_path, monkeypatch):
 
 
 def test_cfg_prints_a_good_config_and_writes_nothing(capsys, tmp_path, monkeypatch):
-    from experiments.cli import main
+    from slsim.experiments.cli import main
 
     monkeypatch.chdir(tmp_path)
     try:
@@ -472,7 +472,7 @@ def test_every_json_writer_refuses_non_finite_numbers():
 
 
 def test_a_run_folder_with_a_non_finite_outcome_is_not_written(tmp_path, default_params):
-    from simulation.run import run_simulation, write_run_folder
+    from slsim.simulation.run import run_simulation, write_run_folder
 
     result = run_simulation(evolve(default_params, {"run.years": 1, "run.warmup_weeks": 0}))
     result.summary["people_supported_end"] = math.inf  # what an unbounded parameter could once produce

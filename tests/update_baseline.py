@@ -15,7 +15,7 @@ if str(HERE) not in sys.path:  # so `helpers` imports when run as a script from 
     sys.path.insert(0, str(HERE))
 
 from helpers import params  # noqa: E402
-from simulation.run import run_simulation, versions  # noqa: E402
+from slsim.simulation.run import run_simulation, versions  # noqa: E402
 
 BASELINE = HERE / "baseline" / "regression.json"
 

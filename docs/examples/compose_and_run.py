@@ -13,9 +13,9 @@ from pathlib import Path
 
 from hydra import compose, initialize_config_dir
 
-from experiments.config import CONFIG_DIR, params_from_cfg
-from experiments.settings import register_schema
-from simulation.run import run_simulation
+from slsim.experiments.config import CONFIG_DIR, params_from_cfg
+from slsim.experiments.settings import register_schema
+from slsim.simulation.run import run_simulation
 
 
 def main(overrides: list) -> dict:

@@ -4,9 +4,9 @@
 fields are the plugin's (``JobLibLauncherConf``). When a worker process dies (killed,
 out of memory), loky stops the others and raises ``TerminatedWorkerError``; Hydra
 would print it with a long traceback. Here it becomes
-:class:`experiments.interrupts.WorkerDied`, which ``slsim`` reports in one line.
+:class:`slsim.experiments.interrupts.WorkerDied`, which ``slsim`` reports in one line.
 An error of joblib's own clean-up after Ctrl-C (loky's shutdown can fail while it
-is still starting workers) is reported as the stop it is (see :mod:`experiments.interrupts`).
+is still starting workers) is reported as the stop it is (see :mod:`slsim.experiments.interrupts`).
 """
 
 from concurrent.futures.process import BrokenProcessPool
@@ -18,7 +18,7 @@ from hydra_plugins.hydra_joblib_launcher.joblib_launcher import JoblibLauncher
 
 class SlsimJoblibLauncher(JoblibLauncher):
     def launch(self, job_overrides: Sequence[Sequence[str]], initial_job_idx: int) -> Sequence[JobReturn]:
-        from experiments import interrupts
+        from slsim.experiments import interrupts
 
         try:
             return super().launch(job_overrides, initial_job_idx)

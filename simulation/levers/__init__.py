@@ -4,7 +4,7 @@ Each capability module lists its levers in ``LEVERS``; each lever class has
 its parameter dataclass (``Params``), so the parameter tree's ``levers`` node
 (:class:`LeversParams`, the schema of ``configs/base/levers.yaml``) is built
 here from the levers themselves. Adding a lever: a
-:class:`~simulation.levers.base.Lever` subclass and its ``Params`` in its
+:class:`~slsim.simulation.levers.base.Lever` subclass and its ``Params`` in its
 capability's module, listed in that module's ``LEVERS``, and its parameters in
 ``configs/base/levers.yaml`` (see ``docs/adding_a_lever.md``).
 """
@@ -13,9 +13,9 @@ from dataclasses import field, make_dataclass
 
 from omegaconf import MISSING
 
-from simulation.levers import collaboration, evidence, leadership, workforce
-from simulation.levers.base import Lever, LeverParams
-from simulation.validation import _Sealed
+from slsim.simulation.levers import collaboration, evidence, leadership, workforce
+from slsim.simulation.levers.base import Lever, LeverParams
+from slsim.simulation.validation import _Sealed
 
 LEVERS = {cls.name: cls for module in (collaboration, leadership, evidence, workforce) for cls in module.LEVERS}
 LEVER_NAMES = tuple(LEVERS)

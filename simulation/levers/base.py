@@ -6,11 +6,11 @@ that module's ``LEVERS``. It has a name (its key under ``levers.`` in the
 config), a parameter dataclass (``Params``, a :class:`LeverParams`, beside it
 in the module, validated with the rest of the tree), its parameters
 (``self.p``: the ``levers.<name>`` node), an activity
-:class:`~simulation.window.Window` (levers act from week 1: week 0 is the state
+:class:`~slsim.simulation.window.Window` (levers act from week 1: week 0 is the state
 after warm-up, the same for every scenario, so scenarios compare seed by
 seed), and hooks. Every hook defaults to "no effect", so a lever overrides
-only what it changes. :class:`simulation.conditions.Conditions` asks the
-levers acting this week, in the order of :data:`simulation.levers.LEVERS`,
+only what it changes. :class:`slsim.simulation.conditions.Conditions` asks the
+levers acting this week, in the order of :data:`slsim.simulation.levers.LEVERS`,
 and combines their answers into the week's snapshot.
 
 Hooks that pass a value along (``enquiry_conversion``, ``agreement`` ...)
@@ -18,9 +18,9 @@ receive the value so far and return it changed; the others return the
 lever's own contribution. See ``docs/adding_a_lever.md`` for a worked example.
 """
 
-from simulation.units import WEEKS_PER_YEAR
-from simulation.validation import LEVER_COST_MAX, _Sealed, _V
-from simulation.window import Window
+from slsim.simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.validation import LEVER_COST_MAX, _Sealed, _V
+from slsim.simulation.window import Window
 
 
 class LeverParams(_Sealed):

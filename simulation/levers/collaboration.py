@@ -15,9 +15,9 @@ from typing import List
 
 from omegaconf import MISSING
 
-from simulation.levers.base import Lever, LeverParams
-from simulation.units import WEEKS_PER_YEAR, weekly_probability
-from simulation.validation import HOURS_MAX, LOG_ODDS_MAX, _V
+from slsim.simulation.levers.base import Lever, LeverParams
+from slsim.simulation.units import WEEKS_PER_YEAR, weekly_probability
+from slsim.simulation.validation import HOURS_MAX, LOG_ODDS_MAX, _V
 
 
 @dataclass

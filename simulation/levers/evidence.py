@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from simulation.levers.base import Lever, LeverParams
-from simulation.validation import YEARS_MAX, _V
+from slsim.simulation.levers.base import Lever, LeverParams
+from slsim.simulation.validation import YEARS_MAX, _V
 
 
 @dataclass

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from simulation.levers.base import Lever, LeverParams
-from simulation.units import per_week
-from simulation.validation import MAX_SOCIAL_WORKERS, _V
+from slsim.simulation.levers.base import Lever, LeverParams
+from slsim.simulation.units import per_week
+from slsim.simulation.validation import MAX_SOCIAL_WORKERS, _V
 
 
 @dataclass

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from simulation.levers.base import Lever, LeverParams
-from simulation.stages import Role
-from simulation.units import WEEKS_PER_YEAR
-from simulation.validation import _V
+from slsim.simulation.levers.base import Lever, LeverParams
+from slsim.simulation.stages import Role
+from slsim.simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.validation import _V
 
 
 class _Posts(Lever):
@@ -96,7 +96,7 @@ class FeeUplift(Lever):
         self.factor *= 1.0 + self.p.extra_uplift_per_year
 
     def posts_and_fees_cost(self, model, unit_costs: dict) -> float:
-        from simulation.processes.economy import extra_fees
+        from slsim.simulation.processes.economy import extra_fees
 
         return extra_fees(model)
 

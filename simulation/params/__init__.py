@@ -4,17 +4,17 @@ One immutable dataclass per config group. The YAML files under ``configs/`` hold
 every default value, with its unit and source (or *assumption*) beside it;
 fields here are ``MISSING`` so there is exactly one place a number lives.
 The tree is registered with Hydra's ConfigStore as the schema of the YAML
-(``experiments.settings.register_schema``), so a wrong type or an unknown key fails at composition,
+(``slsim.experiments.settings.register_schema``), so a wrong type or an unknown key fails at composition,
 and the root's ``__post_init__`` checks ranges, naming each field by its
 dotted path, when the config is turned into objects. Only the root
-(:class:`ModelParams`, or the experiments' :class:`~experiments.settings.SlsimConfig`) validates: a group built on its own (for example
+(:class:`ModelParams`, or the experiments' :class:`~slsim.experiments.settings.SlsimConfig`) validates: a group built on its own (for example
 ``dataclasses.replace(params.scheme, ...)``) is checked when it is put back
 into a root with ``dataclasses.replace(params, scheme=...)``, and the model
 accepts only a root.
 
 Conventions (Starsim-style, see docs/ODD.md):
 * rates are **per year** (``*_per_year``) and converted to weekly
-  probabilities in one place, :mod:`simulation.units`;
+  probabilities in one place, :mod:`slsim.simulation.units`;
 * durations are in **weeks** (``*_weeks``) unless the name says years;
 * money is in **£ at week-0 prices**;
 * probabilities and shares lie in [0, 1].
@@ -22,9 +22,9 @@ Conventions (Starsim-style, see docs/ODD.md):
 
 Modules: :mod:`.mixes`, :mod:`.scheme` (run, workload, scheme, economics,
 council) and :mod:`.people` (carers, referrals, social work); the levers'
-parameters live with the levers (:mod:`simulation.levers`), the events' with
-the shocks (:mod:`simulation.shocks`), the budget's with the budget
-(:mod:`simulation.budget`), the validator in :mod:`simulation.validation`.
+parameters live with the levers (:mod:`slsim.simulation.levers`), the events' with
+the shocks (:mod:`slsim.simulation.shocks`), the budget's with the budget
+(:mod:`slsim.simulation.budget`), the validator in :mod:`slsim.simulation.validation`.
 """
 
 import math
@@ -32,14 +32,14 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from simulation.budget import BUDGET_CHANNELS, BUDGET_POST_CHANNELS, BudgetParams, BudgetShares, week0_fee_bill  # noqa: F401
-from simulation.categories import ARRANGEMENTS, BANDS, NEEDS  # noqa: F401 (re-exported)
-from simulation.levers import LEVER_NAMES, LeversParams  # noqa: F401 (each lever's parameters live in its module)
-from simulation.params.mixes import ArrangementMix, BandMix, CapacityMix, NeedsMix, PerArrangement, PerNeed, SkillProbabilities  # noqa: F401
-from simulation.params.people import CarerParams, ReferralParams, SocialWorkParams, TeamParams  # noqa: F401
-from simulation.params.scheme import CouncilParams, EconomicsParams, RunParams, SchemeParams, WorkloadParams  # noqa: F401
-from simulation.shocks import CUT_POSTS, POSTS, SHOCK_KINDS, ShockEvent, ShocksParams  # noqa: F401
-from simulation.validation import (  # noqa: F401 (ConfigError and the bounds, for callers)
+from slsim.simulation.budget import BUDGET_CHANNELS, BUDGET_POST_CHANNELS, BudgetParams, BudgetShares, week0_fee_bill  # noqa: F401
+from slsim.simulation.categories import ARRANGEMENTS, BANDS, NEEDS  # noqa: F401 (re-exported)
+from slsim.simulation.levers import LEVER_NAMES, LeversParams  # noqa: F401 (each lever's parameters live in its module)
+from slsim.simulation.params.mixes import ArrangementMix, BandMix, CapacityMix, NeedsMix, PerArrangement, PerNeed, SkillProbabilities  # noqa: F401
+from slsim.simulation.params.people import CarerParams, ReferralParams, SocialWorkParams, TeamParams  # noqa: F401
+from slsim.simulation.params.scheme import CouncilParams, EconomicsParams, RunParams, SchemeParams, WorkloadParams  # noqa: F401
+from slsim.simulation.shocks import CUT_POSTS, POSTS, SHOCK_KINDS, ShockEvent, ShocksParams  # noqa: F401
+from slsim.simulation.validation import (  # noqa: F401 (ConfigError and the bounds, for callers)
     HAZARD_MAX,
     HOURS_MAX,
     LEVER_COST_MAX,
@@ -66,7 +66,7 @@ from simulation.validation import (  # noqa: F401 (ConfigError and the bounds, f
 @dataclass
 class ModelParams(_Sealed):
     """Root of the model's parameters (what a run needs; the experiment settings are added by
-    :class:`experiments.settings.SlsimConfig`, the root ``configs/config.yaml`` composes to)."""
+    :class:`slsim.experiments.settings.SlsimConfig`, the root ``configs/config.yaml`` composes to)."""
 
     run: RunParams = MISSING
     scheme: SchemeParams = MISSING

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from simulation.categories import NEEDS
-from simulation.validation import (
+from slsim.simulation.categories import NEEDS
+from slsim.simulation.validation import (
     _Mix,
     _Sealed,
     _V,

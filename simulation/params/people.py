@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from simulation.categories import ARRANGEMENTS
-from simulation.validation import (
+from slsim.simulation.categories import ARRANGEMENTS
+from slsim.simulation.validation import (
     HAZARD_MAX,
     LOG_ODDS_MAX,
     MAX_DECISIONS_PER_YEAR,
@@ -17,7 +17,7 @@ from simulation.validation import (
     _Sealed,
     _V,
 )
-from simulation.params.mixes import ArrangementMix, BandMix, CapacityMix, NeedsMix, PerArrangement, SkillProbabilities
+from slsim.simulation.params.mixes import ArrangementMix, BandMix, CapacityMix, NeedsMix, PerArrangement, SkillProbabilities
 
 
 @dataclass

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from omegaconf import MISSING
 
-from simulation.categories import ARRANGEMENTS
-from simulation.validation import (
+from slsim.simulation.categories import ARRANGEMENTS
+from slsim.simulation.validation import (
     HOURS_MAX,
     MAX_INITIAL_PEOPLE,
     STAFF_COST_MAX,
@@ -14,7 +14,7 @@ from simulation.validation import (
     _Sealed,
     _V,
 )
-from simulation.params.mixes import ArrangementMix, PerArrangement
+from slsim.simulation.params.mixes import ArrangementMix, PerArrangement
 
 
 @dataclass

@@ -31,7 +31,7 @@ process (``benchmarks/bench_model.py --processes``):
 After them the model closes the week's books and records it (weeks >= 0).
 """
 
-from simulation.processes import (
+from slsim.simulation.processes import (
     arrangements,
     carers,
     economy,

@@ -2,7 +2,7 @@
 
 Breakdowns are drawn by thinning: a binomial count of candidates at this
 week's upper-bound hazard, each accepted with the ratio of its own hazard
-(:class:`agents.referral.ArrangementWeek`). Planned endings and deaths have a
+(:class:`slsim.agents.referral.ArrangementWeek`). Planned endings and deaths have a
 constant hazard, so their week is drawn at placement (the registry's
 ``scheduled_ends`` heap) and they happen when it comes, unless that
 arrangement has already ended.
@@ -10,8 +10,8 @@ arrangement has already ended.
 
 import heapq
 
-from agents.referral import ArrangementWeek
-from simulation.stages import ReferralStage
+from slsim.agents.referral import ArrangementWeek
+from slsim.simulation.stages import ReferralStage
 
 
 def week(model) -> None:

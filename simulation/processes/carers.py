@@ -1,16 +1,16 @@
 """8. Carers' week: satisfaction moves, households age, some leave; word of mouth is counted.
 
 This week's conditions for every household are computed once
-(:class:`agents.carer.CarerWeek`); each approved household then lives its
-week (:meth:`agents.carer.Carer.live_week`) and leaves if it draws a reason.
+(:class:`slsim.agents.carer.CarerWeek`); each approved household then lives its
+week (:meth:`slsim.agents.carer.Carer.live_week`) and leaves if it draws a reason.
 Satisfied households with someone placed bring word-of-mouth enquiries next
 week; households in the pipeline only age.
 """
 
 import math
 
-from agents.carer import CarerWeek
-from simulation.stages import CarerStage
+from slsim.agents.carer import CarerWeek
+from slsim.simulation.stages import CarerStage
 
 
 def week(model) -> None:

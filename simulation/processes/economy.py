@@ -8,8 +8,8 @@ commissioner's review reads (the model's own state, not the output table).
 
 import math
 
-from simulation.params import ARRANGEMENTS
-from simulation.units import WEEKS_PER_YEAR
+from slsim.simulation.params import ARRANGEMENTS
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 
 class Economy:

@@ -1,7 +1,7 @@
 """0. Interventions: this week's conditions, levers starting, the council's review, posts.
 
 Levers act in their window (from week 1) and events in theirs; this week's
-conditions are set (:class:`simulation.conditions.Conditions`); a lever
+conditions are set (:class:`slsim.simulation.conditions.Conditions`); a lever
 acting for the first time starts (``sw_champions`` appoints champions, say);
 every ``council.review_every_weeks`` from week 1 on the commissioner reviews
 the scheme on the savings of the last year; and when funding may have changed
@@ -9,7 +9,7 @@ the scheme on the savings of the last year; and when funding may have changed
 posts each funder pays for are reconciled with the staff in post (:mod:`.posts`).
 """
 
-from simulation.processes.posts import reconcile_posts
+from slsim.simulation.processes.posts import reconcile_posts
 
 
 def week(model) -> None:

@@ -9,13 +9,13 @@ carers logged since their last search (the same result, cheaper).
 
 from itertools import chain
 
-from simulation.stages import CarerStage, ReferralStage
+from slsim.simulation.stages import CarerStage, ReferralStage
 
 
 def candidates(model, ref, pool=None) -> list:
     """Approved households in ``pool`` (default: all) with a free place whose make-up fits ``ref``.
 
-    The rule of :meth:`agents.carer.Carer.can_support` plus a free place, inline for speed."""
+    The rule of :meth:`slsim.agents.carer.Carer.can_support` plus a free place, inline for speed."""
     if pool is None:
         carers = model.registry.carers
         pool = chain(carers[CarerStage.ACTIVE].values(), carers[CarerStage.APPROVED].values())

@@ -7,10 +7,10 @@ scaled by the real fee level (``carers.enquiry_fee_elasticity``) and by what
 levers and shocks do to enquiries this week.
 """
 
-from agents.carer import Carer
-from agents.referral import Referral
-from simulation.stages import CarerStage
-from simulation.units import per_week, weekly_probability
+from slsim.agents.carer import Carer
+from slsim.agents.referral import Referral
+from slsim.simulation.stages import CarerStage
+from slsim.simulation.units import per_week, weekly_probability
 
 
 def week(model) -> None:

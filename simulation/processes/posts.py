@@ -1,13 +1,13 @@
 """Posts follow the money: create or remove staff so each funder has the posts it pays for.
 
 Funders are ``core`` (scheme.*), ``lever:<name>``, ``investment:<event>`` and
-``council`` (see :meth:`simulation.conditions.Conditions.funded_posts`).
+``council`` (see :meth:`slsim.simulation.conditions.Conditions.funded_posts`).
 Posts that go are the newest of their funder and role; their households go to
 the scheme worker with the fewest (the funding cliff).
 """
 
-from agents.scheme_staff import SchemeStaff
-from simulation.stages import CarerStage, Role
+from slsim.agents.scheme_staff import SchemeStaff
+from slsim.simulation.stages import CarerStage, Role
 
 
 def reconcile_posts(model) -> None:

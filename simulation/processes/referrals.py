@@ -3,13 +3,13 @@
 Each team's social workers meet people needing a support decision (a Poisson
 count a week: ``decisions_per_worker_per_year`` x workers, scaled by what
 shocks do to decisions); a random worker of the team decides whether to refer
-the person (:meth:`agents.social_worker.SocialWorker.decide_to_refer`). People
+the person (:meth:`slsim.agents.social_worker.SocialWorker.decide_to_refer`). People
 who have waited past their tolerance withdraw (routed elsewhere).
 """
 
-from agents.referral import Referral
-from simulation.stages import ReferralStage
-from simulation.units import per_week
+from slsim.agents.referral import Referral
+from slsim.simulation.stages import ReferralStage
+from slsim.simulation.units import per_week
 
 
 def decision_rates(params) -> list:

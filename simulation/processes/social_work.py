@@ -10,8 +10,8 @@ awareness.
 
 import math
 
-from agents.social_worker import SocialWorker
-from simulation.units import WEEKS_PER_YEAR, weekly_probability
+from slsim.agents.social_worker import SocialWorker
+from slsim.simulation.units import WEEKS_PER_YEAR, weekly_probability
 
 
 def week(model) -> None:

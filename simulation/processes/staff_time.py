@@ -18,7 +18,7 @@ which is the LGA's "20 households or fewer" effect, emerging.
 
 from dataclasses import dataclass
 
-from simulation.stages import CarerStage, ReferralStage
+from slsim.simulation.stages import CarerStage, ReferralStage
 
 ACTIVITIES = ("monitoring", "matching", "assessment", "outreach", "recruitment")
 
