@@ -24,6 +24,7 @@ run: $(STAMP)
 ## test: install if needed (and Debian's chromium for the report's browser tests), then run the test suite
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 ## chromium: the system's chromium for Playwright (its own browser download is not used); sudo only if not root

@@ -95,8 +95,7 @@ class Carer(mesa.Agent):
         self.move_to(CarerStage.APPROVED)
         self.allocate_worker()
         model.registry.opened.append(self)
-        model.registry.record(model.week, "carer_approved", "carers_approved", carer=self.unique_id,
-                              detail=self.source)
+        model.registry.record(model.week, "carer_approved", "carers_approved", carer=self.unique_id, detail=self.source)
         model.conditions.on_approval(self)
 
     def allocate_worker(self) -> None:
@@ -229,12 +228,29 @@ class CarerWeek:
     """
 
     __slots__ = (
-        "target_base", "workload_weight", "breaks", "adjust", "year", "base_exit",
-        "retire_at_70", "age_slope", "dissatisfied", "idle", "random",
+        "target_base",
+        "workload_weight",
+        "breaks",
+        "adjust",
+        "year",
+        "base_exit",
+        "retire_at_70",
+        "age_slope",
+        "dissatisfied",
+        "idle",
+        "random",
     )
 
     def __init__(
-        self, cp, real_fee_index: float, coverage: float, random, *, shift=0.0, paid_break_weeks=None, retirement_factor=1.0
+        self,
+        cp,
+        real_fee_index: float,
+        coverage: float,
+        random,
+        *,
+        shift=0.0,
+        paid_break_weeks=None,
+        retirement_factor=1.0,
     ):
         self.target_base = (
             cp.satisfaction_base
@@ -280,4 +296,3 @@ def draw_carer(model, source: str, cp) -> dict:
         temperament=rnd.gauss(0.0, cp.satisfaction_sd),
         satisfaction=cp.initial_satisfaction,
     )
-

@@ -72,8 +72,15 @@ class Referral(mesa.Agent):
         reg = model.registry
         reg.referrals[ReferralStage.REFERRED][ref.unique_id] = ref
         reg.referred_total += 1
-        reg.record(model.week, "referral", "referrals", referral=ref.unique_id, social_worker=worker.unique_id,
-                   team=team, detail=ref.arrangement)
+        reg.record(
+            model.week,
+            "referral",
+            "referrals",
+            referral=ref.unique_id,
+            social_worker=worker.unique_id,
+            team=team,
+            detail=ref.arrangement,
+        )
         return ref
 
     @classmethod
@@ -165,8 +172,14 @@ class Referral(mesa.Agent):
         carer.let_go(self)
         reg.people_by_kind[self.arrangement] -= 1
         reg.people_by_need[self.need] -= 1
-        reg.record(self.model.week, "arrangement_end", "arrangements_ended", referral=self.unique_id,
-                   carer=carer.unique_id, detail=reason)
+        reg.record(
+            self.model.week,
+            "arrangement_end",
+            "arrangements_ended",
+            referral=self.unique_id,
+            carer=carer.unique_id,
+            detail=reason,
+        )
 
     def end(self, reason: str) -> None:
         """The arrangement ends and so does the person's time with the scheme."""
@@ -188,8 +201,9 @@ class Referral(mesa.Agent):
         self.referred_week = model.week
         self.withdraw_week = model.week + model.p.referrals.planned_wait_tolerance_weeks
         self.move_to(ReferralStage.REFERRED)
-        reg.record(model.week, "referral", "rematch_referrals", referral=self.unique_id, team=self.team,
-                   detail="rematch")
+        reg.record(
+            model.week, "referral", "rematch_referrals", referral=self.unique_id, team=self.team, detail="rematch"
+        )
 
     def _close(self, stage) -> None:
         reg = self.model.registry

@@ -32,7 +32,9 @@ class SocialWorker(mesa.Agent):
     def tenure_weeks(self) -> int:
         return self.model.week - self.joined_week
 
-    def refer_probability(self, sw, crisis: bool, expected_wait: float, sl_by_default: bool, bonus: float = 0.0) -> float:
+    def refer_probability(
+        self, sw, crisis: bool, expected_wait: float, sl_by_default: bool, bonus: float = 0.0
+    ) -> float:
         x = (
             bonus  # levers: co-location, a simple referral route (log-odds)
             + sw.refer_intercept

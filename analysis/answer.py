@@ -52,16 +52,18 @@ def clears(low: float, high: float) -> str:
     return "no"
 
 
-def answer_table(runs: pd.DataFrame, cb: pd.DataFrame, baseline: str, years: float, level: float = 0.95
-                 ) -> pd.DataFrame:
+def answer_table(
+    runs: pd.DataFrame, cb: pd.DataFrame, baseline: str, years: float, level: float = 0.95
+) -> pd.DataFrame:
     """One row per option (baseline excluded), ranked by extra people at the end, largest first
     (ties keep the study's order); columns as in the module doc, plus ``rank`` and ``pairs``."""
     eff = paired_effects(runs, "people_supported_end", baseline, level=level)
     years = years if years and years > 0 else 1.0
     table = eff[["scenario", "pairs"]].merge(_named(eff, "d_people"), on="scenario")
     for column, name in (("additional_cost_gbp", "d_cost_year"), ("net_benefit_gbp", "d_net_year")):
-        table = table.merge(_named(paired_effects(cb, column, baseline, level=level), name, years), on="scenario",
-                            how="left")
+        table = table.merge(
+            _named(paired_effects(cb, column, baseline, level=level), name, years), on="scenario", how="left"
+        )
     table["clears"] = [clears(lo, hi) for lo, hi in zip(table["d_people_low"], table["d_people_high"])]
     cpp, notes = [], []
     for row in table.itertuples(index=False):
@@ -87,9 +89,14 @@ def paired_by_seed(runs: pd.DataFrame, cb: pd.DataFrame, baseline: str, years: f
     people = paired_differences(runs, ["people_supported_end"], baseline)
     cost = paired_differences(cb, ["additional_cost_gbp"], baseline)
     both = people.merge(cost, on=["scenario", "seed"])
-    return pd.DataFrame({"scenario": both["scenario"], "seed": both["seed"],
-                         "d_people": both["people_supported_end"].astype(float),
-                         "d_cost_year": both["additional_cost_gbp"].astype(float) / years})
+    return pd.DataFrame(
+        {
+            "scenario": both["scenario"],
+            "seed": both["seed"],
+            "d_people": both["people_supported_end"].astype(float),
+            "d_cost_year": both["additional_cost_gbp"].astype(float) / years,
+        }
+    )
 
 
 def ceac(pairs: pd.DataFrame, baseline: str, wtps) -> pd.DataFrame:
@@ -158,22 +165,33 @@ def findings(table: pd.DataFrame, label, seeds: int, savings: float) -> list:
     told = f"cannot be told apart from the baseline with {seeds} seed{'s' if seeds != 1 else ''}"
     worse = f"{len(fewer)} {'does' if len(fewer) == 1 else 'do'} measurably worse"
     if more.empty:
-        out.append(f"None of the {n} option{'s' if n != 1 else ''} adds people supported with the 95% interval "
-                   "clear of zero: " + (f"{worse} and the rest {told}." if len(fewer) else
-                                                  f"none can be told apart from the baseline with {seeds} "
-                                                  f"seed{'s' if seeds != 1 else ''}."))
+        out.append(
+            f"None of the {n} option{'s' if n != 1 else ''} adds people supported with the 95% interval "
+            "clear of zero: "
+            + (
+                f"{worse} and the rest {told}."
+                if len(fewer)
+                else f"none can be told apart from the baseline with {seeds} seed{'s' if seeds != 1 else ''}."
+            )
+        )
     else:
         names = [f"{label(r.scenario)} ({r.d_people:+,.0f})" for r in more.itertuples()]
-        out.append(f"{len(more)} of {n} option{'s' if n != 1 else ''} add{'s' if len(more) == 1 else ''} people "
-                   f"supported with the 95% interval clear of zero: {_join(names)}.")
+        out.append(
+            f"{len(more)} of {n} option{'s' if n != 1 else ''} add{'s' if len(more) == 1 else ''} people "
+            f"supported with the 95% interval clear of zero: {_join(names)}."
+        )
         priced = more.dropna(subset=["cost_per_person_year"])
         if len(priced) > 1:
             cheap = priced.loc[priced["cost_per_person_year"].idxmin()]
-            out.append(f"Of these, {label(cheap['scenario'])} costs least per extra person "
-                       f"({money(cheap['cost_per_person_year'])} a year each).")
+            out.append(
+                f"Of these, {label(cheap['scenario'])} costs least per extra person "
+                f"({money(cheap['cost_per_person_year'])} a year each)."
+            )
         elif len(priced) == 1:
-            out.append(f"{label(priced['scenario'].iloc[0])} costs {money(priced['cost_per_person_year'].iloc[0])} "
-                       "a year per extra person.")
+            out.append(
+                f"{label(priced['scenario'].iloc[0])} costs {money(priced['cost_per_person_year'].iloc[0])} "
+                "a year per extra person."
+            )
         rest, unclear = n - len(more), n - len(more) - len(fewer)
         if rest and not len(fewer):
             out.append(f"The other {rest} {told}.")
@@ -181,12 +199,15 @@ def findings(table: pd.DataFrame, label, seeds: int, savings: float) -> list:
             out.append(f"Of the other {rest}, " + (f"{worse} and {unclear} {told}." if unclear else f"{worse}."))
     pays = table[table["d_net_year_low"] > 0]
     if pays.empty:
-        out.append(f"At a saving of {money(savings)} per live-in person a year, no option's net benefit "
-                   "is clear of zero.")
+        out.append(
+            f"At a saving of {money(savings)} per live-in person a year, no option's net benefit is clear of zero."
+        )
     else:
-        out.append(f"At a saving of {money(savings)} per live-in person a year, "
-                   f"{_join([label(s) for s in pays['scenario']])} save{'s' if len(pays) == 1 else ''} "
-                   "more than the extra cost, with the interval clear of zero.")
+        out.append(
+            f"At a saving of {money(savings)} per live-in person a year, "
+            f"{_join([label(s) for s in pays['scenario']])} save{'s' if len(pays) == 1 else ''} "
+            "more than the extra cost, with the interval clear of zero."
+        )
     return out
 
 
@@ -209,7 +230,9 @@ def money(x: float, sign: bool = False) -> str:
 
 def uncertainty(seeds: int) -> str:
     """What the report's intervals include, and what they leave out."""
-    return (f"Intervals are 95% intervals of the mean over {seeds} seed{'s' if seeds != 1 else ''} (paired with "
-            "the baseline where compared): they show the model's run-to-run randomness only, not uncertainty in "
-            "its parameters (saving per person, lever strengths, recruitment rates ...), which calibration will "
-            "add later; the true uncertainty is wider.")
+    return (
+        f"Intervals are 95% intervals of the mean over {seeds} seed{'s' if seeds != 1 else ''} (paired with "
+        "the baseline where compared): they show the model's run-to-run randomness only, not uncertainty in "
+        "its parameters (saving per person, lever strengths, recruitment rates ...), which calibration will "
+        "add later; the true uncertainty is wider."
+    )

@@ -33,9 +33,20 @@ from slsim.simulation import outputs  # declarations only: no model imports
 
 ARRANGEMENTS = ("live_in", "short_break", "day_support")
 COLUMNS = (
-    "scheme_cost_gbp", "lever_cost_gbp", "investment_cost_gbp", "carer_fees_gbp", "gross_savings_gbp",
-    "growth_savings_gbp", "additional_cost_gbp", "net_benefit_gbp", "benefit_cost_ratio", "payback_week",
-    "cost_per_additional_person_gbp", "extra_posts_gbp", "lever_running_gbp", "extra_fees_gbp",
+    "scheme_cost_gbp",
+    "lever_cost_gbp",
+    "investment_cost_gbp",
+    "carer_fees_gbp",
+    "gross_savings_gbp",
+    "growth_savings_gbp",
+    "additional_cost_gbp",
+    "net_benefit_gbp",
+    "benefit_cost_ratio",
+    "payback_week",
+    "cost_per_additional_person_gbp",
+    "extra_posts_gbp",
+    "lever_running_gbp",
+    "extra_fees_gbp",
 )
 
 
@@ -107,8 +118,9 @@ def cost_benefit(weekly: pd.DataFrame, savings: dict, savings_range=()) -> pd.Da
         r = _Run(ts)
         row = {"run": run, "scenario": scenario, "seed": seed, **run_cost_benefit(r, savings)}
         for rate in savings_range:
-            row[f"net_benefit_gbp_at_{int(rate)}"] = float(r.growth({**savings, "live_in": rate}).sum()
-                                                           - r.additional.sum())
+            row[f"net_benefit_gbp_at_{int(rate)}"] = float(
+                r.growth({**savings, "live_in": rate}).sum() - r.additional.sum()
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -126,6 +138,7 @@ def paired_payback(weekly: pd.DataFrame, savings: dict, baseline: str) -> pd.Dat
         base = series.get((baseline, seed))
         if scenario == baseline or base is None or len(base[0]) != len(weeks):
             continue
-        rows.append({"scenario": scenario, "seed": seed,
-                     "payback_week": payback_week(weeks, net - base[1], add - base[2])})
+        rows.append(
+            {"scenario": scenario, "seed": seed, "payback_week": payback_week(weeks, net - base[1], add - base[2])}
+        )
     return pd.DataFrame(rows, columns=["scenario", "seed", "payback_week"])

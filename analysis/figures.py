@@ -19,8 +19,12 @@ from slsim.analysis.labels import column_label, scenario_label
 from slsim.analysis.stats import mean_ci
 
 ACTIVITIES = ("monitoring", "matching", "assessment", "outreach", "recruitment")
-STAGES = (("new_enquiries", "enquiries"), ("new_approvals", "carers approved"),
-          ("households", "households at the end"), ("carers_active", "active households at the end"))
+STAGES = (
+    ("new_enquiries", "enquiries"),
+    ("new_approvals", "carers approved"),
+    ("households", "households at the end"),
+    ("carers_active", "active households at the end"),
+)
 PALETTE = "colorblind"
 LABEL_CHARS = 40  # scenario labels longer than this are shortened in figures (tables keep them whole)
 
@@ -105,8 +109,10 @@ def tornado(effects: pd.DataFrame, label: str = "effect") -> Figure:
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_xlabel(label)
     ax.set_ylabel("scenario")
-    fig.suptitle("Effect against the baseline, seeds paired\n(bars: mean; black lines: 95% interval; blue gain, "
-                 "orange loss)", fontsize=10)
+    fig.suptitle(
+        "Effect against the baseline, seeds paired\n(bars: mean; black lines: 95% interval; blue gain, orange loss)",
+        fontsize=10,
+    )
     return fig
 
 
@@ -123,8 +129,9 @@ def sensitivity_indices(indices: pd.DataFrame) -> Figure:
         if sobol:
             for k, (name, conf, shift) in enumerate((("S1", "S1_conf", -0.2), ("ST", "ST_conf", 0.2))):
                 ax.barh(y + shift, one[name], height=0.4, label=name, color=sns.color_palette(PALETTE)[k])
-                ax.errorbar(one[name], y + shift, xerr=one[conf].abs(), fmt="none", ecolor="black", capsize=2,
-                            linewidth=0.8)
+                ax.errorbar(
+                    one[name], y + shift, xerr=one[conf].abs(), fmt="none", ecolor="black", capsize=2, linewidth=0.8
+                )
             ax.set_xlabel("Sobol index (S1 first order, ST total order; lines: 95% CI)")
         else:
             ax.barh(y, one["mu_star"], color=sns.color_palette(PALETTE)[0], label="mu*")
@@ -162,11 +169,23 @@ def _spread(points: np.ndarray, size: tuple, steps: int = 300) -> np.ndarray:
 
 def _plane(ax, ce: pd.DataFrame, title: str) -> None:
     colour = sns.color_palette(PALETTE)[0]
-    xerr = np.nan_to_num(np.vstack([ce["d_cost_year"] - ce["d_cost_year_low"],
-                                    ce["d_cost_year_high"] - ce["d_cost_year"]]))
+    xerr = np.nan_to_num(
+        np.vstack([ce["d_cost_year"] - ce["d_cost_year_low"], ce["d_cost_year_high"] - ce["d_cost_year"]])
+    )
     yerr = np.nan_to_num(np.vstack([ce["d_people"] - ce["d_people_low"], ce["d_people_high"] - ce["d_people"]]))
-    ax.errorbar(ce["d_cost_year"], ce["d_people"], xerr=xerr, yerr=yerr, fmt="o", color=colour, ecolor="#ccc",
-                elinewidth=0.6, capsize=0, markersize=4, zorder=3)
+    ax.errorbar(
+        ce["d_cost_year"],
+        ce["d_people"],
+        xerr=xerr,
+        yerr=yerr,
+        fmt="o",
+        color=colour,
+        ecolor="#ccc",
+        elinewidth=0.6,
+        capsize=0,
+        markersize=4,
+        zorder=3,
+    )
     ax.axhline(0, color="grey", linewidth=0.8)
     ax.axvline(0, color="grey", linewidth=0.8)
     thousands(ax.xaxis, "£")
@@ -184,10 +203,20 @@ def _number_points(ax, ce: pd.DataFrame) -> None:
     for row, p, q in zip(ce.itertuples(index=False), pts, pos):
         off = (q - p) / px
         far = np.hypot(*(q - p - np.array([4.0, 3.0]))) > 3
-        ax.annotate(str(row.rank), (row.d_cost_year, row.d_people), xytext=tuple(off), textcoords="offset points",
-                    fontsize=8, fontweight="bold", va="bottom", ha="left", zorder=4,
-                    arrowprops={"arrowstyle": "-", "color": "#888", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2}
-                    if far else None)
+        ax.annotate(
+            str(row.rank),
+            (row.d_cost_year, row.d_people),
+            xytext=tuple(off),
+            textcoords="offset points",
+            fontsize=8,
+            fontweight="bold",
+            va="bottom",
+            ha="left",
+            zorder=4,
+            arrowprops={"arrowstyle": "-", "color": "#888", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2}
+            if far
+            else None,
+        )
 
 
 def ce_plane(ce: pd.DataFrame) -> Figure:
@@ -211,10 +240,20 @@ def ce_plane(ce: pd.DataFrame) -> Figure:
         _plane(axes[1], ce[~far], "the rest, closer: all but " + ", ".join(str(r) for r in ce["rank"][far]))
     keyax = fig.add_subplot(grid[0, -1])
     keyax.axis("off")
-    keyax.text(0, 1, "key (rank by extra people)\n" + key, va="top", ha="left", fontsize=8, family="monospace",
-               transform=keyax.transAxes)
-    fig.suptitle("Cost-effectiveness plane against the baseline, seeds paired (points: means; grey lines: 95% "
-                 "interval)", fontsize=10)
+    keyax.text(
+        0,
+        1,
+        "key (rank by extra people)\n" + key,
+        va="top",
+        ha="left",
+        fontsize=8,
+        family="monospace",
+        transform=keyax.transAxes,
+    )
+    fig.suptitle(
+        "Cost-effectiveness plane against the baseline, seeds paired (points: means; grey lines: 95% interval)",
+        fontsize=10,
+    )
     fig.draw_without_rendering()  # lay out first: labels are spread in pixels
     for ax, frame in parts:
         _number_points(ax, frame)
@@ -239,8 +278,14 @@ def _ceac_panel(ax, curve: pd.DataFrame, ranks: dict, savings, colours: dict, to
         ax.plot(rest.index, rest.to_numpy(), color="grey", linestyle="--", linewidth=1, label="all other options")
     if savings:
         ax.axvline(savings, color="black", linestyle=":", linewidth=1)
-        ax.annotate("saving a year per live-in\nperson (assumption)", (savings, 1.0), xytext=(4, -4),
-                    textcoords="offset points", va="top", fontsize=7)
+        ax.annotate(
+            "saving a year per live-in\nperson (assumption)",
+            (savings, 1.0),
+            xytext=(4, -4),
+            textcoords="offset points",
+            va="top",
+            fontsize=7,
+        )
     thousands(ax.xaxis, "£")
     ax.set_ylim(0, 1.04)
     ax.set_xlabel("willingness to pay a year per extra person supported at the end")
@@ -249,8 +294,9 @@ def _ceac_panel(ax, curve: pd.DataFrame, ranks: dict, savings, colours: dict, to
     ax.set_title(title, fontsize=9, loc="left")
 
 
-def ceac_curve(curve: pd.DataFrame, ranks: dict, savings: float | None = None, rest: pd.DataFrame | None = None,
-               top: int = 6) -> Figure:
+def ceac_curve(
+    curve: pd.DataFrame, ranks: dict, savings: float | None = None, rest: pd.DataFrame | None = None, top: int = 6
+) -> Figure:
     """Cost-effectiveness acceptability curve: the probability that each option is the most cost-effective
     (``probability`` by ``wtp`` and ``scenario``, :func:`slsim.analysis.answer.ceac`). Options never more than 5%
     likely share one grey line; ``ranks`` (scenario -> number) numbers them as in the plane. ``rest``: the
@@ -263,10 +309,20 @@ def ceac_curve(curve: pd.DataFrame, ranks: dict, savings: float | None = None, r
     _ceac_panel(axes[0], curve, ranks, savings, colours, top, "every option")
     if panels == 2:
         gone = sorted(set(curve["scenario"]) - set(rest["scenario"]), key=lambda s: ranks.get(s, 0))
-        _ceac_panel(axes[1], rest, ranks, savings, colours, top, "without " + ", ".join(short(s) for s in gone)
-                    + " (a choice among the rest)")
-    fig.suptitle("Cost-effectiveness acceptability curve: the share of paired seeds in which each option has the "
-                 "highest net monetary benefit", fontsize=10)
+        _ceac_panel(
+            axes[1],
+            rest,
+            ranks,
+            savings,
+            colours,
+            top,
+            "without " + ", ".join(short(s) for s in gone) + " (a choice among the rest)",
+        )
+    fig.suptitle(
+        "Cost-effectiveness acceptability curve: the share of paired seeds in which each option has the "
+        "highest net monetary benefit",
+        fontsize=10,
+    )
     return fig
 
 
@@ -281,8 +337,9 @@ def _grouped_bars(ax, frame: pd.DataFrame, value: str, kinds: list, groups: list
         ax.bar(x, np.nan_to_num(mean), width=width, color=colour, label=short(group))
         some = np.isfinite(mean)  # no line where no run recovered
         ax.errorbar(x[some], mean[some], yerr=err[:, some], fmt="none", ecolor="black", capsize=2, linewidth=0.8)
-    ax.set_xticks(np.arange(len(kinds)), [scenario_label(f"shocks={k}") for k in kinds], rotation=25, ha="right",
-                  fontsize=7)
+    ax.set_xticks(
+        np.arange(len(kinds)), [scenario_label(f"shocks={k}") for k in kinds], rotation=25, ha="right", fontsize=7
+    )
 
 
 def shock_recovery(shocks: pd.DataFrame) -> Figure:
@@ -301,8 +358,10 @@ def shock_recovery(shocks: pd.DataFrame) -> Figure:
     right.set_xlabel("shock")
     handles, names = left.get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncols=min(3, len(groups)), fontsize=7, frameon=False)
-    fig.suptitle("Resilience: depth of the fall, and weeks from the shock's end to recovery\n"
-                 "(bars: mean; lines: 95% interval)", fontsize=10)
+    fig.suptitle(
+        "Resilience: depth of the fall, and weeks from the shock's end to recovery\n(bars: mean; lines: 95% interval)",
+        fontsize=10,
+    )
     return fig
 
 
@@ -313,8 +372,9 @@ def staff_time(weekly: pd.DataFrame, scenario=None) -> Figure:
     mean = one.groupby("week")[columns].mean()
     fig = Figure(figsize=(7.5, 3.8), layout="constrained")
     ax = fig.subplots()
-    ax.stackplot(mean.index, [mean[c] for c in columns], labels=list(ACTIVITIES),
-                 colors=sns.color_palette(PALETTE, len(columns)))
+    ax.stackplot(
+        mean.index, [mean[c] for c in columns], labels=list(ACTIVITIES), colors=sns.color_palette(PALETTE, len(columns))
+    )
     top = float(mean.sum(axis=1).max()) if len(mean) else 1.0
     ax.set_ylim(0, top * 1.18 if top > 0 else 1.0)  # room for the legend above the stack
     ax.set_xlabel("week")

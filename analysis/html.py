@@ -146,8 +146,10 @@ def details(summary: str, inner: str, is_open: bool = False) -> str:
 
 def figure(png: bytes, caption: str) -> str:
     src = base64.b64encode(png).decode()
-    return (f"<figure><img alt='{esc(caption)}' src='data:image/png;base64,{src}'>"
-            f"<figcaption>{esc(caption)}</figcaption></figure>")
+    return (
+        f"<figure><img alt='{esc(caption)}' src='data:image/png;base64,{src}'>"
+        f"<figcaption>{esc(caption)}</figcaption></figure>"
+    )
 
 
 def page(title: str, header: str, sections: list, nav_after: str, footer: str = "") -> str:
@@ -165,7 +167,7 @@ def page(title: str, header: str, sections: list, nav_after: str, footer: str = 
 <title>{esc(title)}</title>
 <style>{CSS}</style></head><body>
 <header>{header}</header>
-{''.join(parts)}
+{"".join(parts)}
 <footer>{footer}</footer>
 </body></html>
 """

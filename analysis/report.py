@@ -85,8 +85,7 @@ def check_out(out: Path, results_root: Path) -> None:
         if parent.exists() and not parent.is_dir():
             raise AnalysisError(f"--out {out}: {parent} is a file, not a folder")
     if target == source or target in source.parents:
-        raise AnalysisError(f"--out {out}: contains the results it would report ({results_root}); "
-                            "give a new folder")
+        raise AnalysisError(f"--out {out}: contains the results it would report ({results_root}); give a new folder")
     if not target.exists():
         return
     mark = target / REPORT_MARK
@@ -101,8 +100,10 @@ def check_out(out: Path, results_root: Path) -> None:
     entries = {p.name for p in target.iterdir()}
     legacy = target == source / "report" and entries <= _REPORT_ENTRIES
     if entries and not legacy:  # an empty folder holds nothing to lose
-        raise AnalysisError(f"--out {out}: exists and is not a report of {results_root}; "
-                            "give a new folder (slsim-report replaces only its own reports)")
+        raise AnalysisError(
+            f"--out {out}: exists and is not a report of {results_root}; "
+            "give a new folder (slsim-report replaces only its own reports)"
+        )
 
 
 def _umask() -> int:
@@ -120,8 +121,11 @@ def _umask() -> int:
 
 def main(argv=None) -> int:
     summary, _, rest = __doc__.partition("\n\n")
-    ap = argparse.ArgumentParser(prog="slsim-report", description=summary.split(": ", 1)[1][:1].upper() + summary.split(": ", 1)[1][1:] + "\n\n" + rest,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="slsim-report",
+        description=summary.split(": ", 1)[1][:1].upper() + summary.split(": ", 1)[1][1:] + "\n\n" + rest,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("path", help="a run folder (with summary.json) or a sweep folder (with sweep.parquet)")
     ap.add_argument("--out", help="report folder (default PATH/report)")
     ap.add_argument("--savings", type=float, help="live-in saving per person, GBP/year (configs/analysis.yaml)")
@@ -132,8 +136,9 @@ def main(argv=None) -> int:
     except SystemExit as exc:
         return 2 if exc.code else 0
     try:
-        settings = load_settings(savings_per_person_year=args.savings, target_people=args.target,
-                                 baseline=args.baseline)
+        settings = load_settings(
+            savings_per_person_year=args.savings, target_people=args.target, baseline=args.baseline
+        )
         folder = build(args.path, args.out, settings)
     except AnalysisError as exc:
         print(f"slsim-report: error: {exc}", file=sys.stderr)

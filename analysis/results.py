@@ -63,7 +63,8 @@ def _json(path: Path) -> dict:
 def _numbers(node) -> bool:
     """An object whose values are numbers (or null)."""
     return isinstance(node, dict) and all(
-        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in node.values())
+        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in node.values()
+    )
 
 
 def _summary(path: Path) -> dict:
@@ -113,8 +114,16 @@ def load(path) -> Results:
 
 def _load_run(root: Path) -> Results:
     summary = _summary(root / "summary.json")
-    row = {"run": ".", "status": "ok", "error": None, "experiment": "single", "scenario": "baseline",
-           "job": None, "row": None, "seed": summary.get("seed")}
+    row = {
+        "run": ".",
+        "status": "ok",
+        "error": None,
+        "experiment": "single",
+        "scenario": "baseline",
+        "job": None,
+        "row": None,
+        "seed": summary.get("seed"),
+    }
     row.update(summary["outcomes"])
     for lever, cost in summary.get("lever_costs_gbp", {}).items():
         row[f"lever_cost_gbp.{lever}"] = cost
@@ -136,8 +145,11 @@ def _stamp(path: Path) -> dict:
     stamp = meta.get("slsim") if isinstance(meta, dict) and isinstance(meta.get("slsim"), dict) else {}
     versions = meta.get("versions") if isinstance(meta, dict) and isinstance(meta.get("versions"), dict) else {}
     dirty = stamp.get("dirty")
-    return {"slsim_version": stamp.get("version", versions.get("slsim")), "slsim_commit": stamp.get("commit"),
-            "slsim_dirty": dirty if isinstance(dirty, bool) else None}
+    return {
+        "slsim_version": stamp.get("version", versions.get("slsim")),
+        "slsim_commit": stamp.get("commit"),
+        "slsim_dirty": dirty if isinstance(dirty, bool) else None,
+    }
 
 
 def _load_sweep(root: Path) -> Results:

@@ -33,8 +33,14 @@ SECTIONS = (
     ("assumptions", "Assumptions and sources"),
     ("failed", "Failed or damaged runs"),
 )
-SHOWN_OUTCOMES = ("people_supported_end", "carers_recruited", "referrals_received", "referrals_placed",
-                  "referrals_withdrawn", "mean_wait_to_placement_weeks")
+SHOWN_OUTCOMES = (
+    "people_supported_end",
+    "carers_recruited",
+    "referrals_received",
+    "referrals_placed",
+    "referrals_withdrawn",
+    "mean_wait_to_placement_weeks",
+)
 
 
 def _png(fig) -> bytes:
@@ -44,33 +50,47 @@ def _png(fig) -> bytes:
 
 
 def answer_html(a: pd.DataFrame, baseline: str, seeds: int, years: float, s: Settings) -> str:
-    head = [h.th("#"), h.th("Option", cls="l"), h.th("Extra people supported at the end", title="d_people"),
-            h.th("Clears zero?", title="is the 95% interval of the extra people wholly above or below zero?"),
-            h.th("Extra cost a year", title="d_cost_year"), h.th("Net benefit a year", title="d_net_year"),
-            h.th("Cost a year per extra person", title="cost_per_person_year")]
+    head = [
+        h.th("#"),
+        h.th("Option", cls="l"),
+        h.th("Extra people supported at the end", title="d_people"),
+        h.th("Clears zero?", title="is the 95% interval of the extra people wholly above or below zero?"),
+        h.th("Extra cost a year", title="d_cost_year"),
+        h.th("Net benefit a year", title="d_net_year"),
+        h.th("Cost a year per extra person", title="cost_per_person_year"),
+    ]
     flag = {"more": ("yes: more", "yes"), "fewer": ("yes: fewer", "neg"), "no": ("no", "no")}
     rows = []
     for r in a.itertuples(index=False):
         text, cls = flag[r.clears]
         cpp = money(r.cost_per_person_year) if r.cpp_note == "" else "–"
-        rows.append([h.td(r.rank), h.scenario_td(r.scenario),
-                     h.td(*h.ci(r.d_people, r.d_people_low, r.d_people_high, h.people, sign=True)),
-                     h.td(text, cls=cls),
-                     h.td(*h.ci(r.d_cost_year, r.d_cost_year_low, r.d_cost_year_high, money)),
-                     h.td(*h.ci(r.d_net_year, r.d_net_year_low, r.d_net_year_high, money)),
-                     h.td(cpp if r.cpp_note != "saves" else NOTES["saves"], cls=None if r.cpp_note == "" else "no",
-                          title=NOTES[r.cpp_note] or None)])
+        rows.append(
+            [
+                h.td(r.rank),
+                h.scenario_td(r.scenario),
+                h.td(*h.ci(r.d_people, r.d_people_low, r.d_people_high, h.people, sign=True)),
+                h.td(text, cls=cls),
+                h.td(*h.ci(r.d_cost_year, r.d_cost_year_low, r.d_cost_year_high, money)),
+                h.td(*h.ci(r.d_net_year, r.d_net_year_low, r.d_net_year_high, money)),
+                h.td(
+                    cpp if r.cpp_note != "saves" else NOTES["saves"],
+                    cls=None if r.cpp_note == "" else "no",
+                    title=NOTES[r.cpp_note] or None,
+                ),
+            ]
+        )
     lead = " ".join(findings(a, scenario_label, seeds, s.savings_per_person_year))
     rates = " and ".join(money(x) for x in s.savings_range) or "other savings"
-    note = (f"Against <b>{h.esc(scenario_label(baseline))}</b> (<code>{h.esc(baseline)}</code>) on the same {seeds} "
-            f"seeds; (95% intervals). £ a year at week-0 prices, averaged over the {years:g} recorded years: posts, "
-            f"lever running costs, fee rises. Net benefit: savings at {money(s.savings_per_person_year)} per "
-            f"live-in person a year (assumption; {rates} in the cost section) minus the extra cost. Clears zero: "
-            "the interval lies wholly above or below zero. –: the interval crosses zero or the option loses people, "
-            "so a cost per person would be a ratio to noise. The intervals show the model's run-to-run randomness "
-            "only, not uncertainty in its parameters (calibration will add that): the true uncertainty is wider.")
-    return (f"<p class='lead'>{h.esc(lead)}</p>" + h.table(head, rows, cls="t answer")
-            + f"<p class='note'>{note}</p>")
+    note = (
+        f"Against <b>{h.esc(scenario_label(baseline))}</b> (<code>{h.esc(baseline)}</code>) on the same {seeds} "
+        f"seeds; (95% intervals). £ a year at week-0 prices, averaged over the {years:g} recorded years: posts, "
+        f"lever running costs, fee rises. Net benefit: savings at {money(s.savings_per_person_year)} per "
+        f"live-in person a year (assumption; {rates} in the cost section) minus the extra cost. Clears zero: "
+        "the interval lies wholly above or below zero. –: the interval crosses zero or the option loses people, "
+        "so a cost per person would be a ratio to noise. The intervals show the model's run-to-run randomness "
+        "only, not uncertainty in its parameters (calibration will add that): the true uncertainty is wider."
+    )
+    return f"<p class='lead'>{h.esc(lead)}</p>" + h.table(head, rows, cls="t answer") + f"<p class='note'>{note}</p>"
 
 
 def write(results: Results, s: Settings, t: dict, folder) -> None:
@@ -107,39 +127,76 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
         add("answer", answer_html(t["answer"], baseline, len(seeds), years, s))
         csv("answer", t["answer"])
     else:
-        note("answer", "One scenario or no baseline: nothing to compare, so no answer to rank. The outcomes, growth "
-                       "and costs of this study are below.")
+        note(
+            "answer",
+            "One scenario or no baseline: nothing to compare, so no answer to rank. The outcomes, growth "
+            "and costs of this study are below.",
+        )
 
     # about this study
-    summary = pd.DataFrame({"value": [
-        str(results.root), results.kind, str(ok["experiment"].iloc[0] if "experiment" in ok else ""),
-        f"{len(ok)} complete, {int((results.runs['status'] == 'failed').sum())} failed"
-        + (f", {damaged} damaged" if (damaged := int((results.runs['status'] == 'damaged').sum())) else ""),
-        str(results.runs["scenario"].nunique()),
-        f"{len(seeds)} ({', '.join(map(str, seeds[:12]))}{'...' if len(seeds) > 12 else ''})",
-        f"{years:g}", (f"{scenario_label(baseline)} ({baseline})" if scenario_label(baseline) != baseline
-                       else baseline) if baseline else "none",
-        f"£{s.savings_per_person_year:,.0f} per live-in person a year (range "
-        f"{', '.join(f'£{x:,.0f}' for x in s.savings_range)}; Shared Lives Plus 2024)",
-        uncertainty(len(seeds)),
-    ]}, index=["folder", "kind", "experiment", "runs", "scenarios", "seeds", "years recorded", "baseline",
-               "saving against the alternative", "intervals"])
+    summary = pd.DataFrame(
+        {
+            "value": [
+                str(results.root),
+                results.kind,
+                str(ok["experiment"].iloc[0] if "experiment" in ok else ""),
+                f"{len(ok)} complete, {int((results.runs['status'] == 'failed').sum())} failed"
+                + (f", {damaged} damaged" if (damaged := int((results.runs["status"] == "damaged").sum())) else ""),
+                str(results.runs["scenario"].nunique()),
+                f"{len(seeds)} ({', '.join(map(str, seeds[:12]))}{'...' if len(seeds) > 12 else ''})",
+                f"{years:g}",
+                (f"{scenario_label(baseline)} ({baseline})" if scenario_label(baseline) != baseline else baseline)
+                if baseline
+                else "none",
+                f"£{s.savings_per_person_year:,.0f} per live-in person a year (range "
+                f"{', '.join(f'£{x:,.0f}' for x in s.savings_range)}; Shared Lives Plus 2024)",
+                uncertainty(len(seeds)),
+            ]
+        },
+        index=[
+            "folder",
+            "kind",
+            "experiment",
+            "runs",
+            "scenarios",
+            "seeds",
+            "years recorded",
+            "baseline",
+            "saving against the alternative",
+            "intervals",
+        ],
+    )
     add("summary", h.frame_table(summary.rename_axis("item")))
     csv("summary", summary, index=True)
 
     # effects
     if "effects" in t:
         eff = t["effects"]
-        figure("effects", "tornado", figures.tornado(eff, f"extra people supported at the end, against "
-                                                          f"{figures.short(baseline)}"),
-               f"Effect of each scenario on people supported at the end, against {scenario_label(baseline)}, "
-               "seeds paired.")
+        figure(
+            "effects",
+            "tornado",
+            figures.tornado(eff, f"extra people supported at the end, against {figures.short(baseline)}"),
+            f"Effect of each scenario on people supported at the end, against {scenario_label(baseline)}, "
+            "seeds paired.",
+        )
         head = [h.th("#"), h.th("Option", cls="l"), h.label_th("pairs"), h.label_th("effect"), h.label_th("sd")]
-        rows = [[h.td(rank.get(r.scenario, "")), h.scenario_td(r.scenario), h.td(r.pairs),
-                 h.td(*h.ci(r.effect, r.ci_low, r.ci_high, h.people, sign=True)), h.td(h.number(r.sd, 1))]
-                for r in ordered(eff).itertuples(index=False)]
-        add("effects", h.details("The effects as a table (the answer's first columns, with the spread of the "
-                                 "paired differences)", h.table(head, rows)))
+        rows = [
+            [
+                h.td(rank.get(r.scenario, "")),
+                h.scenario_td(r.scenario),
+                h.td(r.pairs),
+                h.td(*h.ci(r.effect, r.ci_low, r.ci_high, h.people, sign=True)),
+                h.td(h.number(r.sd, 1)),
+            ]
+            for r in ordered(eff).itertuples(index=False)
+        ]
+        add(
+            "effects",
+            h.details(
+                "The effects as a table (the answer's first columns, with the spread of the paired differences)",
+                h.table(head, rows),
+            ),
+        )
         csv("effects", eff)
     else:
         note("effects", "One scenario or no baseline: no effects to show.")
@@ -153,14 +210,22 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
     spend_head = [h.th("Scenario", cls="l"), *[h.label_th(c) for c in dict.fromkeys(spend["outcome"])]]
     spend_rows = []
     for scenario, one in spend.groupby("scenario", sort=False):
-        spend_rows.append([h.scenario_td(scenario), *[h.td(*h.ci(r.mean, r.ci_low, r.ci_high, money))
-                                                      for r in one.itertuples(index=False)]])
-    add("costbenefit", h.details(
-        f"What each scenario spends and saves over the {years:g} years (totals, not against the baseline)",
-        "<p class='note'>Totals over the recorded years, mean over seeds with 95% intervals. These are "
-        "levels, not effects: compare options with the tables above. Each run's own figures against its "
-        "week 0 are in tables/cost_benefit.csv.</p>" + h.table(spend_head, spend_rows),
-        is_open="answer" not in t))
+        spend_rows.append(
+            [
+                h.scenario_td(scenario),
+                *[h.td(*h.ci(r.mean, r.ci_low, r.ci_high, money)) for r in one.itertuples(index=False)],
+            ]
+        )
+    add(
+        "costbenefit",
+        h.details(
+            f"What each scenario spends and saves over the {years:g} years (totals, not against the baseline)",
+            "<p class='note'>Totals over the recorded years, mean over seeds with 95% intervals. These are "
+            "levels, not effects: compare options with the tables above. Each run's own figures against its "
+            "week 0 are in tables/cost_benefit.csv.</p>" + h.table(spend_head, spend_rows),
+            is_open="answer" not in t,
+        ),
+    )
     csv("cost_benefit", t["cost_benefit_runs"])
 
     # outcomes
@@ -173,33 +238,60 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
     csv("outcomes", means)
 
     # growth
-    figure("growth", "fan_chart", figures.fan_chart(weekly), "People supported over time by scenario: median, "
-           "50% and 90% of runs.")
+    figure(
+        "growth",
+        "fan_chart",
+        figures.fan_chart(weekly),
+        "People supported over time by scenario: median, 50% and 90% of runs.",
+    )
     growth = t["growth"].set_index("scenario")
-    head = [h.th("Scenario", cls="l"), h.th("Growth of people supported, % a year", title="cagr"),
-            h.label_th("median_weeks_to_target"), h.label_th("share_reaching_target")]
-    rows = [[h.scenario_td(sc), h.td(*h.ci(g["mean"] * 100, g["ci_low"] * 100, g["ci_high"] * 100,
-                                          lambda x: h.number(x, 2))),
-             h.td(h.number(t["target"].loc[sc, "median_weeks_to_target"], 0)),
-             h.td(f"{t['target'].loc[sc, 'share_reaching_target']:.0%}")] for sc, g in growth.iterrows()]
-    add("growth", f"<p>Compound annual growth from week 0 to the end; weeks to reach {s.target_people:g} people "
-                  "(median over the runs that reach it; share of runs reaching it).</p>" + h.table(head, rows))
+    head = [
+        h.th("Scenario", cls="l"),
+        h.th("Growth of people supported, % a year", title="cagr"),
+        h.label_th("median_weeks_to_target"),
+        h.label_th("share_reaching_target"),
+    ]
+    rows = [
+        [
+            h.scenario_td(sc),
+            h.td(*h.ci(g["mean"] * 100, g["ci_low"] * 100, g["ci_high"] * 100, lambda x: h.number(x, 2))),
+            h.td(h.number(t["target"].loc[sc, "median_weeks_to_target"], 0)),
+            h.td(f"{t['target'].loc[sc, 'share_reaching_target']:.0%}"),
+        ]
+        for sc, g in growth.iterrows()
+    ]
+    add(
+        "growth",
+        f"<p>Compound annual growth from week 0 to the end; weeks to reach {s.target_people:g} people "
+        "(median over the runs that reach it; share of runs reaching it).</p>" + h.table(head, rows),
+    )
     csv("growth", t["growth_runs"])
 
     # pipeline, staff time
-    figure("pipeline", "pipeline_funnel", figures.pipeline_funnel(weekly),
-           "Carer pipeline: enquiries and approvals over the run, households and active households at the end.")
+    figure(
+        "pipeline",
+        "pipeline_funnel",
+        figures.pipeline_funnel(weekly),
+        "Carer pipeline: enquiries and approvals over the run, households and active households at the end.",
+    )
     staff_scenario = baseline if baseline in set(weekly["scenario"]) else weekly["scenario"].iloc[0]
-    figure("stafftime", "staff_time", figures.staff_time(weekly, staff_scenario),
-           f"Staff hours by activity, mean over the runs of {scenario_label(staff_scenario)}.")
+    figure(
+        "stafftime",
+        "staff_time",
+        figures.staff_time(weekly, staff_scenario),
+        f"Staff hours by activity, mean over the runs of {scenario_label(staff_scenario)}.",
+    )
 
     other_sections(results, t, figure, add, note, csv)
-    header = (f"<h1>slsim report: {h.esc(ok['experiment'].iloc[0] if 'experiment' in ok else results.kind)} study</h1>"
-              f"<p>{h.esc(results.root)} · {_n(len(ok), 'run')} · {_n(results.runs['scenario'].nunique(), 'scenario')}"
-              f" · {_n(len(seeds), 'seed')} · {_n(years, 'year')} recorded</p>")
+    header = (
+        f"<h1>slsim report: {h.esc(ok['experiment'].iloc[0] if 'experiment' in ok else results.kind)} study</h1>"
+        f"<p>{h.esc(results.root)} · {_n(len(ok), 'run')} · {_n(results.runs['scenario'].nunique(), 'scenario')}"
+        f" · {_n(len(seeds), 'seed')} · {_n(years, 'year')} recorded</p>"
+    )
     sections = [(k, title, "".join(body[k])) for k, title in SECTIONS]
-    (folder / "index.html").write_text(h.page(f"slsim report: {results.root}", header, sections, "answer",
-                                              made_by(results.runs)))
+    (folder / "index.html").write_text(
+        h.page(f"slsim report: {results.root}", header, sections, "answer", made_by(results.runs))
+    )
 
 
 def _n(count, noun: str) -> str:
@@ -212,7 +304,20 @@ def outcome_table(means: pd.DataFrame, outcomes: list) -> str:
     for scenario, one in means.groupby("scenario", sort=False):
         by = one.set_index("outcome")
         digits = {o: 0 if by.loc[o, "mean"] >= 100 else (2 if abs(by.loc[o, "mean"]) < 1 else 1) for o in outcomes}
-        rows.append([h.scenario_td(scenario), *[h.td(*h.ci(by.loc[o, "mean"], by.loc[o, "ci_low"], by.loc[o, "ci_high"],
-                                                          lambda x, d=digits[o]: h.number(x, d))) for o in outcomes]])
+        rows.append(
+            [
+                h.scenario_td(scenario),
+                *[
+                    h.td(
+                        *h.ci(
+                            by.loc[o, "mean"],
+                            by.loc[o, "ci_low"],
+                            by.loc[o, "ci_high"],
+                            lambda x, d=digits[o]: h.number(x, d),
+                        )
+                    )
+                    for o in outcomes
+                ],
+            ]
+        )
     return h.table(head, rows)
-

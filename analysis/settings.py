@@ -41,5 +41,10 @@ def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
     conf = raw.get("confidence")
     if not isinstance(conf, float) or not 0 < conf < 1:
         raise AnalysisError(f"confidence={conf!r}: allowed a number 0 < x < 1")
-    return Settings(float(raw["savings_per_person_year"]), tuple(float(x) for x in rng), conf,
-                    float(raw["target_people"]), raw.get("baseline"))
+    return Settings(
+        float(raw["savings_per_person_year"]),
+        tuple(float(x) for x in rng),
+        conf,
+        float(raw["target_people"]),
+        raw.get("baseline"),
+    )

@@ -83,12 +83,17 @@ def growth(weekly: pd.DataFrame, target: float) -> pd.DataFrame:
         weeks = ts["week"].to_numpy()
         years = (weeks[-1] - weeks[0]) / 52.0
         reached = np.flatnonzero(people >= target)
-        rows.append({
-            "run": run, "scenario": scenario, "seed": seed,
-            "people_start": people[0], "people_end": people[-1],
-            "cagr": cagr(people[0], people[-1], years),
-            "weeks_to_target": float(weeks[reached[0]]) if reached.size else math.nan,
-        })
+        rows.append(
+            {
+                "run": run,
+                "scenario": scenario,
+                "seed": seed,
+                "people_start": people[0],
+                "people_end": people[-1],
+                "cagr": cagr(people[0], people[-1], years),
+                "weeks_to_target": float(weeks[reached[0]]) if reached.size else math.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -18,22 +18,38 @@ from slsim.analysis.settings import Settings
 from slsim.analysis.stats import default_baseline, growth, paired_effects, scenario_means
 
 KEY_OUTCOMES = (
-    "people_supported_end", "growth_people", "weeks_of_care", "carers_recruited", "carers_lost",
-    "referrals_received", "referrals_placed", "referrals_withdrawn", "mean_wait_to_placement_weeks",
-    "mean_households_per_worker", "final_sw_awareness",
+    "people_supported_end",
+    "growth_people",
+    "weeks_of_care",
+    "carers_recruited",
+    "carers_lost",
+    "referrals_received",
+    "referrals_placed",
+    "referrals_withdrawn",
+    "mean_wait_to_placement_weeks",
+    "mean_households_per_worker",
+    "final_sw_awareness",
 )
 SPENDING = ("scheme_cost_gbp", "lever_cost_gbp", "investment_cost_gbp", "carer_fees_gbp", "gross_savings_gbp")
 # against the baseline, seeds paired: (column of the per-run cost-benefit table, name in the report)
-PAIRED_MONEY = (("additional_cost_gbp", "d_cost"), ("extra_posts_gbp", "d_posts"),
-                ("lever_running_gbp", "d_running"), ("extra_fees_gbp", "d_fees"),
-                ("growth_savings_gbp", "d_savings"), ("net_benefit_gbp", "d_net_benefit"))
+PAIRED_MONEY = (
+    ("additional_cost_gbp", "d_cost"),
+    ("extra_posts_gbp", "d_posts"),
+    ("lever_running_gbp", "d_running"),
+    ("extra_fees_gbp", "d_fees"),
+    ("growth_savings_gbp", "d_savings"),
+    ("net_benefit_gbp", "d_net_benefit"),
+)
 
 
 def savings_of(results: Results, settings: Settings) -> dict:
     """GBP/person/year by arrangement: live-in from the settings, the others from the runs' config."""
     econ = results.config.get("economics", {}).get("savings_per_person_year", {})
-    return {"live_in": settings.savings_per_person_year, "short_break": float(econ.get("short_break", 0.0)),
-            "day_support": float(econ.get("day_support", 0.0))}
+    return {
+        "live_in": settings.savings_per_person_year,
+        "short_break": float(econ.get("short_break", 0.0)),
+        "day_support": float(econ.get("day_support", 0.0)),
+    }
 
 
 def shock_table(runs: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +85,8 @@ def paired_money(cb: pd.DataFrame, baseline: str, years: float, level: float, ra
             continue
         eff = paired_effects(cb, column, baseline, level=level)
         part = eff[["scenario", "effect", "ci_low", "ci_high"]].rename(
-            columns={"effect": name, "ci_low": f"{name}_low", "ci_high": f"{name}_high"})
+            columns={"effect": name, "ci_low": f"{name}_low", "ci_high": f"{name}_high"}
+        )
         out = part if out is None else out.merge(part, on="scenario", how="outer")
     years = years if years and years > 0 else 1.0
     for name in ("d_cost", "d_posts", "d_running", "d_fees"):
@@ -85,8 +102,10 @@ def analyse(results: Results, settings: Settings) -> dict:
     out = {}
     baseline = settings.baseline or default_baseline(runs["scenario"])
     if settings.baseline and settings.baseline not in set(runs["scenario"]):
-        raise AnalysisError(f"baseline={settings.baseline!r}: not a scenario of this study "
-                            f"(scenarios: {', '.join(dict.fromkeys(runs['scenario']))})")
+        raise AnalysisError(
+            f"baseline={settings.baseline!r}: not a scenario of this study "
+            f"(scenarios: {', '.join(dict.fromkeys(runs['scenario']))})"
+        )
     out["baseline"] = baseline
     out["years"] = years = float(weekly["week"].max()) / 52 if len(weekly) else 0.0
     level = settings.confidence
@@ -100,7 +119,8 @@ def analyse(results: Results, settings: Settings) -> dict:
     out["growth_runs"] = g
     out["growth"] = scenario_means(g, ["cagr"], level=level)
     out["target"] = g.groupby("scenario", sort=False)["weeks_to_target"].agg(
-        median_weeks_to_target="median", share_reaching_target=lambda s: float(s.notna().mean()))
+        median_weeks_to_target="median", share_reaching_target=lambda s: float(s.notna().mean())
+    )
     if baseline is not None and runs["scenario"].nunique() > 1:
         out["effects"] = paired_effects(runs, "people_supported_end", baseline, level=level)
         out["answer"] = answer_table(runs, cb, baseline, years, level)
@@ -110,8 +130,11 @@ def analyse(results: Results, settings: Settings) -> dict:
         far = far_options(out["answer"])
         out["ceac_rest"] = ceac(pairs[~pairs["scenario"].isin(far)], baseline, wtps) if far else None
         money = paired_money(cb, baseline, years, level, settings.savings_range)
-        pay = paired_payback(weekly, savings, baseline).groupby("scenario", sort=False)["payback_week"].agg(
-            median_payback_week="median", share_paid_back=lambda s: float(s.notna().mean()))
+        pay = (
+            paired_payback(weekly, savings, baseline)
+            .groupby("scenario", sort=False)["payback_week"]
+            .agg(median_payback_week="median", share_paid_back=lambda s: float(s.notna().mean()))
+        )
         out["paired_money"] = money.merge(pay, left_on="scenario", right_index=True, how="left")
     out["shocks"] = shock_table(runs)
     return out
@@ -135,9 +158,15 @@ def assumptions_table(results: Results) -> pd.DataFrame:
             continue
         name, default, source = m.groups()
         value = "varies" if name in varying else flat.get(name, "")
-        rows.append({"parameter": name, "value in this study": value, "default": default,
-                     "unit, source or assumption": source,
-                     "assumption": "yes" if re.search(r"assumption|calibrated", source, re.I) else ""})
+        rows.append(
+            {
+                "parameter": name,
+                "value in this study": value,
+                "default": default,
+                "unit, source or assumption": source,
+                "assumption": "yes" if re.search(r"assumption|calibrated", source, re.I) else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 

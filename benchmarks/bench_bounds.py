@@ -27,11 +27,14 @@ SW_EACH = 2000 // TEAMS  # the most social workers in all, spread over the teams
 DECISIONS = [f"social_work.teams.{i}.decisions_per_worker_per_year={5000 / 2000:g}" for i in range(TEAMS)]
 STAFF = ("scheme.scheme_workers=200", "scheme.recruitment_officers=50")
 PEOPLE = (
-    "scheme.initial_people_supported=2000", "scheme.initial_carers_approved=2000",
-    "scheme.initial_carers_in_assessment=1000", "scheme.initial_enquiries=1000",
+    "scheme.initial_people_supported=2000",
+    "scheme.initial_carers_approved=2000",
+    "scheme.initial_carers_in_assessment=1000",
+    "scheme.initial_enquiries=1000",
 )
 ENQUIRIES = (
-    "carers.base_enquiries_per_year=1000", "carers.word_of_mouth_enquiries_per_year=5",
+    "carers.base_enquiries_per_year=1000",
+    "carers.word_of_mouth_enquiries_per_year=5",
     "carers.foster_transitions_per_year=100",
 )
 SOCIAL_WORKERS = (*(f"social_work.teams.{i}.social_workers={SW_EACH}" for i in range(TEAMS)), *DECISIONS)
@@ -61,7 +64,10 @@ print(json.dumps({"wall_s": time.perf_counter() - t0, "cpu_s": usage.ru_utime + 
 
 def measure(overrides) -> dict:
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, json.dumps(list(overrides), allow_nan=False)], cwd=REPO, capture_output=True, text=True,
+        [sys.executable, "-c", _CHILD, json.dumps(list(overrides), allow_nan=False)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
         check=False,
     )
     if proc.returncode != 0:
@@ -86,8 +92,10 @@ def main(argv=None) -> int:
         if "error" in r:
             print(f"{name:40} failed after {time.perf_counter() - started:.0f} s: {r['error']}")
             continue
-        print(f"{name:40} {r['cpu_s']:8.1f} {r['wall_s']:8.1f} {r['max_rss_mb']:11.0f} {r['people_end']:7} {r['events']:10}",
-              flush=True)
+        print(
+            f"{name:40} {r['cpu_s']:8.1f} {r['wall_s']:8.1f} {r['max_rss_mb']:11.0f} {r['people_end']:7} {r['events']:10}",
+            flush=True,
+        )
     return 0
 
 

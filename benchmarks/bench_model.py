@@ -303,7 +303,9 @@ def write_json_atomic(path, data):
 
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description="Speed benchmark of the default slsim scheme.")
-    ap.add_argument("--repeats", type=int, default=DEFAULT_REPEATS, help="timed repeats after one discarded warm-up run (default 7)")
+    ap.add_argument(
+        "--repeats", type=int, default=DEFAULT_REPEATS, help="timed repeats after one discarded warm-up run (default 7)"
+    )
     ap.add_argument("--seed", type=int, default=None, help="override run.seed (default: the config's)")
     ap.add_argument("--years", type=int, default=None, help="override run.years (default: the config's)")
     ap.add_argument("--process-repeats", type=int, default=PROCESS_REPEATS, help="fresh-process runs (default 3)")
@@ -394,8 +396,12 @@ def main(argv=None):
         f"  {'bare Mesa shuffle_do (' + str(n_bare) + ' agents x ' + str(n_steps) + ' steps)':<{w}} "
         f"{bare_cost * 1e6:9.3f} us per agent-step   ({bare_time * 1e3:.1f} ms per run)"
     )
-    print(f"  {'  range; discarded warm-up run':<{w}} {min(bare_times) * 1e3:.1f}-{max(bare_times) * 1e3:.1f} ms; {bare_first * 1e3:.1f} ms")
-    print(f"  {'ratio (cost per agent-step / bare)':<{w}} {ratio:9.2f} x   target <= {RATIO_TARGET:g} x   {verdict(ratio_ok)}")
+    print(
+        f"  {'  range; discarded warm-up run':<{w}} {min(bare_times) * 1e3:.1f}-{max(bare_times) * 1e3:.1f} ms; {bare_first * 1e3:.1f} ms"
+    )
+    print(
+        f"  {'ratio (cost per agent-step / bare)':<{w}} {ratio:9.2f} x   target <= {RATIO_TARGET:g} x   {verdict(ratio_ok)}"
+    )
     if not deterministic:
         print("  (agent-steps came from a run that differs from the timed ones: see the warning above)")
 
@@ -448,7 +454,12 @@ def main(argv=None):
             f"Mesa DataCollector {dc * 1e3:.1f} ms, WeeklyRecorder {rec * 1e3:.1f} ms "
             f"({dc / rec:.1f}x; the difference is {(dc - rec) / model_time:.0%} of the model time)"
         )
-        figures["datacollector"] = {"calls": DATACOLLECTOR_CALLS, "reporters": n_cols, "datacollector_s": dc, "weekly_recorder_s": rec}
+        figures["datacollector"] = {
+            "calls": DATACOLLECTOR_CALLS,
+            "reporters": n_cols,
+            "datacollector_s": dc,
+            "weekly_recorder_s": rec,
+        }
 
     if args.profile:
         profile_run(params)

@@ -80,8 +80,7 @@ def overhead(runs: int, out: Path) -> dict:
     single = one_process_sweep(1, out / "one")
     model = model_seconds(range(first, first + runs))
     startup = max(0.0, single - model_seconds([first]))
-    return {"runs": runs, "sweep_s": sweep, "model_s": model, "startup_s": startup,
-            "ratio": sweep / (model + startup)}
+    return {"runs": runs, "sweep_s": sweep, "model_s": model, "startup_s": startup, "ratio": sweep / (model + startup)}
 
 
 def serial(runs: int, per_job: int, out: Path) -> float:
@@ -98,8 +97,13 @@ def serial(runs: int, per_job: int, out: Path) -> float:
 def parallel(runs: int, per_job: int, workers: int, out: Path) -> float:
     exe = Path(sys.executable).parent / "slsim"
     cmd = [
-        str(exe), "-m", "hydra/launcher=joblib", f"hydra.launcher.n_jobs={workers}",
-        f"run.seed=range(0,{runs},{per_job})", f"experiment.replicates={per_job}", f"hydra.sweep.dir={out}",
+        str(exe),
+        "-m",
+        "hydra/launcher=joblib",
+        f"hydra.launcher.n_jobs={workers}",
+        f"run.seed=range(0,{runs},{per_job})",
+        f"experiment.replicates={per_job}",
+        f"hydra.sweep.dir={out}",
     ]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=out.parent, capture_output=True, text=True, check=False)
@@ -137,27 +141,46 @@ def main() -> int:
     projected = 1000 / rate_p
     ok_time, ok_eff = projected < TARGET_1000_RUNS_S, efficiency >= TARGET_EFFICIENCY
     load = os.getloadavg()[0]
-    print(f"sweep of {args.runs} runs of the default 10-year scheme, {args.per_job} seeds a job, "
-          f"{args.workers} joblib workers (load average {load:.2f})")
+    print(
+        f"sweep of {args.runs} runs of the default 10-year scheme, {args.per_job} seeds a job, "
+        f"{args.workers} joblib workers (load average {load:.2f})"
+    )
     print(f"  serial, one process   {t_serial:7.2f} s   {rate_s:6.2f} runs/s")
     print(f"  parallel, slsim -m    {t_parallel:7.2f} s   {rate_p:6.2f} runs/s")
-    print(f"  speed-up              {speedup:7.2f}x   parallel efficiency {efficiency:.0%} "
-          f"(target >= {TARGET_EFFICIENCY:.0%}: {'PASS' if ok_eff else 'FAIL'})")
-    print(f"  1000 runs projected   {projected:7.1f} s   (target < {TARGET_1000_RUNS_S:.0f} s: "
-          f"{'PASS' if ok_time else 'FAIL'})")
+    print(
+        f"  speed-up              {speedup:7.2f}x   parallel efficiency {efficiency:.0%} "
+        f"(target >= {TARGET_EFFICIENCY:.0%}: {'PASS' if ok_eff else 'FAIL'})"
+    )
+    print(
+        f"  1000 runs projected   {projected:7.1f} s   (target < {TARGET_1000_RUNS_S:.0f} s: "
+        f"{'PASS' if ok_time else 'FAIL'})"
+    )
     ok_over = over is None or over["ratio"] <= TARGET_OVERHEAD
     if over is not None:
-        print(f"  one-process sweep of {over['runs']} runs {over['sweep_s']:7.2f} s = {over['ratio']:.2f}x "
-              f"(model {over['model_s']:.2f} s + start-up {over['startup_s']:.2f} s; target <= {TARGET_OVERHEAD}x: "
-              f"{'PASS' if ok_over else 'FAIL'})")
+        print(
+            f"  one-process sweep of {over['runs']} runs {over['sweep_s']:7.2f} s = {over['ratio']:.2f}x "
+            f"(model {over['model_s']:.2f} s + start-up {over['startup_s']:.2f} s; target <= {TARGET_OVERHEAD}x: "
+            f"{'PASS' if ok_over else 'FAIL'})"
+        )
     if args.json:
         figures = {
-            "runs": args.runs, "per_job": args.per_job, "workers": args.workers, "load_average": load,
-            "serial_s": t_serial, "parallel_s": t_parallel, "serial_runs_per_s": rate_s,
-            "parallel_runs_per_s": rate_p, "speedup": speedup, "efficiency": efficiency,
-            "projected_1000_runs_s": projected, "overhead": over,
-            "targets": {"projected_1000_runs_s": TARGET_1000_RUNS_S, "efficiency": TARGET_EFFICIENCY,
-                        "overhead_ratio": TARGET_OVERHEAD},
+            "runs": args.runs,
+            "per_job": args.per_job,
+            "workers": args.workers,
+            "load_average": load,
+            "serial_s": t_serial,
+            "parallel_s": t_parallel,
+            "serial_runs_per_s": rate_s,
+            "parallel_runs_per_s": rate_p,
+            "speedup": speedup,
+            "efficiency": efficiency,
+            "projected_1000_runs_s": projected,
+            "overhead": over,
+            "targets": {
+                "projected_1000_runs_s": TARGET_1000_RUNS_S,
+                "efficiency": TARGET_EFFICIENCY,
+                "overhead_ratio": TARGET_OVERHEAD,
+            },
         }
         path = Path(args.json)
         fd, part = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")

@@ -240,4 +240,3 @@ class SweepCallback(Callback):
             collect(Path(config.hydra.sweep.dir), weekly=bool(config.experiment.per_week))
         except CollectError as exc:
             print(f"slsim: no sweep table: {exc}", file=sys.stderr)
-

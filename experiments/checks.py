@@ -21,8 +21,21 @@ from slsim.simulation.params import ConfigError
 # folders, a re-run of a pickled config): nothing to pre-check. ``--cfg`` is checked (it
 # composes the same config), but writes nothing, so its output folders are not.
 HYDRA_ONLY_FLAGS = {
-    "--help", "-h", "--hydra-help", "--version", "--info", "-i", "--shell-completion", "-sc",
-    "--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd", "--experimental-rerun",
+    "--help",
+    "-h",
+    "--hydra-help",
+    "--version",
+    "--info",
+    "-i",
+    "--shell-completion",
+    "-sc",
+    "--config-path",
+    "-cp",
+    "--config-name",
+    "-cn",
+    "--config-dir",
+    "-cd",
+    "--experimental-rerun",
 }
 
 
@@ -37,8 +50,11 @@ def check_overrides(args: list) -> None:
         return  # (argparse would print it here)
     flags = _parse_args(args)
     modes = {
-        "--run": flags.run, "--multirun": flags.multirun, "--cfg": flags.cfg is not None,
-        "--info": flags.info is not None, "--shell-completion": flags.shell_completion,
+        "--run": flags.run,
+        "--multirun": flags.multirun,
+        "--cfg": flags.cfg is not None,
+        "--info": flags.info is not None,
+        "--shell-completion": flags.shell_completion,
     }
     if sum(modes.values()) > 1:
         given = " and ".join(m for m, on in modes.items() if on)
@@ -82,9 +98,6 @@ def _parse_args(args: list):
 
     parser.error = error  # argparse would print its usage (several lines) and exit
     return parser.parse_args(args)
-
-
-
 
 
 # the settings of configs/hydra/launcher/*.yaml each launcher acts on (types are the plugins' schemas')

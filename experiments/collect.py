@@ -101,14 +101,16 @@ def load_run(run_dir: Path, root: Path) -> tuple:
             config = _config(run_dir)
     except DamagedRun as exc:
         return {"run": rel, "status": "damaged", "error": str(exc), "_overrides": []}, {}
-    row.update({
-        "experiment": meta.get("experiment"),
-        "job": meta.get("job"),
-        "row": meta.get("row"),
-        "seed": meta.get("seed", summary.get("seed")),
-        "_overrides": [str(o) for o in overrides] if isinstance(overrides := meta.get("overrides"), list) else [],
-        **_stamp(meta),
-    })
+    row.update(
+        {
+            "experiment": meta.get("experiment"),
+            "job": meta.get("job"),
+            "row": meta.get("row"),
+            "seed": meta.get("seed", summary.get("seed")),
+            "_overrides": [str(o) for o in overrides] if isinstance(overrides := meta.get("overrides"), list) else [],
+            **_stamp(meta),
+        }
+    )
     row.update(outcome_columns(summary))
     return row, _flatten(config)
 
@@ -266,7 +268,8 @@ def _collect(root: Path, weekly: bool, quiet: bool) -> pd.DataFrame:
             f"slsim: {len(table)} runs ({failed} failed"
             + (f", {damaged} damaged: re-run the sweep to run them again" if damaged else "")
             + f") -> {root / SWEEP_FILE}"
-            + (f" and {WEEKLY_FILE}" if weekly else "") + extra,
+            + (f" and {WEEKLY_FILE}" if weekly else "")
+            + extra,
             file=sys.stderr,
         )
     return table

@@ -45,7 +45,7 @@ def params_from_cfg(cfg: DictConfig) -> SlsimConfig:
 def modern_overrides(args: Iterable[str]) -> list:
     """``+experiment=NAME`` (the older spelling, from when the group was not in the defaults list)
     as ``experiment=NAME``; everything else as given."""
-    return [f"experiment={a[len('+experiment='):]}" if a.startswith("+experiment=") else a for a in args]
+    return [f"experiment={a[len('+experiment=') :]}" if a.startswith("+experiment=") else a for a in args]
 
 
 def compose_cfg(overrides: Iterable[str] = (), *, hydra_node: bool = False) -> DictConfig:
@@ -60,11 +60,7 @@ def compose_cfg(overrides: Iterable[str] = (), *, hydra_node: bool = False) -> D
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-            return compose(
-                config_name=CONFIG_NAME,
-                overrides=list(overrides),
-                return_hydra_config=hydra_node,
-            )
+            return compose(config_name=CONFIG_NAME, overrides=list(overrides), return_hydra_config=hydra_node)
     except ConfigError:
         raise
     except Exception as exc:

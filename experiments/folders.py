@@ -35,8 +35,10 @@ def check_run_folder(cfg, run_dir: Path, planned: list) -> None:
     """Refuse a single run (``planned`` = [(row, seed)]) into ``run_dir`` (see module doc)."""
     sweep = _holding(run_dir.resolve(), SWEEP_MARKS)
     if sweep is not None:
-        raise ConfigError(f"hydra.run.dir={run_dir}: inside the sweep folder {sweep}; a single run never "
-                          "writes into a sweep (choose another hydra.run.dir)")
+        raise ConfigError(
+            f"hydra.run.dir={run_dir}: inside the sweep folder {sweep}; a single run never "
+            "writes into a sweep (choose another hydra.run.dir)"
+        )
     from slsim.experiments.jobs import run_config, run_name
 
     from slsim.experiments.config import resolved_yaml
@@ -50,8 +52,10 @@ def check_run_folder(cfg, run_dir: Path, planned: list) -> None:
         except DamagedRun:
             continue  # moved aside and run again by the job
         if (folder / "config.yaml").read_text() != resolved_yaml(run_config(cfg, row, seed)):
-            raise ConfigError(f"hydra.run.dir={run_dir}: {folder} holds a run of a different configuration; "
-                              "left as it is (choose another hydra.run.dir)")
+            raise ConfigError(
+                f"hydra.run.dir={run_dir}: {folder} holds a run of a different configuration; "
+                "left as it is (choose another hydra.run.dir)"
+            )
 
 
 def check_sweep_folder(sweep_dir: Path) -> None:
@@ -59,12 +63,13 @@ def check_sweep_folder(sweep_dir: Path) -> None:
     target = sweep_dir.resolve()
     run = _holding(target, RUN_MARKS)
     if run is not None:
-        raise ConfigError(f"hydra.sweep.dir={sweep_dir}: {'inside ' if run != target else ''}the folder of a "
-                          f"single run ({run}); a sweep never writes into a run (choose another hydra.sweep.dir)")
+        raise ConfigError(
+            f"hydra.sweep.dir={sweep_dir}: {'inside ' if run != target else ''}the folder of a "
+            f"single run ({run}); a sweep never writes into a run (choose another hydra.sweep.dir)"
+        )
     outer = _holding(target.parent, SWEEP_MARKS)
     if outer is not None:
-        raise ConfigError(f"hydra.sweep.dir={sweep_dir}: inside the sweep folder {outer}; "
-                          "choose a folder of its own")
+        raise ConfigError(f"hydra.sweep.dir={sweep_dir}: inside the sweep folder {outer}; choose a folder of its own")
 
 
 def check_output_folders(cfg, multirun: bool) -> None:

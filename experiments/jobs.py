@@ -187,13 +187,7 @@ def run_one(configs: RunConfigs, row, seed: int, run_dir: Path, job: JobInfo, ex
     """One run into ``run_dir``, unless it is there already (see module doc); ``exp``: experiment params.
 
     The caller holds ``run_dir``'s claim."""
-    meta = {
-        "seed": seed,
-        "experiment": exp.name,
-        "job": job.num,
-        "row": row,
-        "overrides": list(job.overrides),
-    }
+    meta = {"seed": seed, "experiment": exp.name, "job": job.num, "row": row, "overrides": list(job.overrides)}
     try:
         if row is not None:
             from slsim.experiments.sampling import row_values
@@ -226,13 +220,15 @@ def stored_run(run_dir: Path, config_yaml: str) -> RunOutcome | None:
         stored = read_run(run_dir, expected_config=config_yaml)
     except DamagedRun as exc:
         kept = move_aside(run_dir)
-        print(f"slsim: {run_dir}: damaged run ({exc}); its files kept in {kept.name}/, running it again",
-              file=sys.stderr)
+        print(
+            f"slsim: {run_dir}: damaged run ({exc}); its files kept in {kept.name}/, running it again", file=sys.stderr
+        )
         return None
     if stored.config_text == config_yaml:
         return RunOutcome(run_dir, "done before", outcomes=stored.summary["outcomes"])
     return RunOutcome(
-        run_dir, "foreign",
+        run_dir,
+        "foreign",
         error=f"{run_dir} holds a run of a different configuration; left as it is "
         "(a changed sweep needs its own hydra.sweep.dir)",
     )

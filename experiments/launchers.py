@@ -23,9 +23,13 @@ def _joblib_checks(get):
         yield "verbose", get("verbose"), "integer 0 <= x <= 100"
     timeout = get("timeout")
     if timeout is not None and not 60 <= timeout <= 31_536_000:
-        yield "timeout", timeout, (
-            "null (no limit) or seconds 60 <= x <= 31536000: a job imports for ~1 s and runs "
-            "experiment.replicates runs of a second or more each; a job over time stops the sweep"
+        yield (
+            "timeout",
+            timeout,
+            (
+                "null (no limit) or seconds 60 <= x <= 31536000: a job imports for ~1 s and runs "
+                "experiment.replicates runs of a second or more each; a job over time stops the sweep"
+            ),
         )
     if not re.fullmatch(r"all|[1-9]\d{0,5}|([1-9]\d{0,2}\s*\*\s*)?n_jobs", str(get("pre_dispatch")).strip()):
         yield "pre_dispatch", get("pre_dispatch"), "all, a whole number >= 1, n_jobs or K*n_jobs"
@@ -59,10 +63,17 @@ def _ray_checks(get):
 
 def _submitit_checks(get):
     limits = {
-        "timeout_min": (1, 525_600, False), "tasks_per_node": (1, 1024, False), "nodes": (1, 10_000, False),
-        "cpus_per_task": (1, 1024, True), "gpus_per_node": (0, 64, True), "mem_gb": (1, 65_536, True),
-        "signal_delay_s": (0, 86_400, False), "max_num_timeout": (0, 100, False),
-        "array_parallelism": (1, 100_000, False), "cpus_per_gpu": (1, 1024, True), "gpus_per_task": (0, 64, True),
+        "timeout_min": (1, 525_600, False),
+        "tasks_per_node": (1, 1024, False),
+        "nodes": (1, 10_000, False),
+        "cpus_per_task": (1, 1024, True),
+        "gpus_per_node": (0, 64, True),
+        "mem_gb": (1, 65_536, True),
+        "signal_delay_s": (0, 86_400, False),
+        "max_num_timeout": (0, 100, False),
+        "array_parallelism": (1, 100_000, False),
+        "cpus_per_gpu": (1, 1024, True),
+        "gpus_per_task": (0, 64, True),
     }
     for key, (lo, hi, nullable) in limits.items():
         value = get(key, default=_ABSENT)

@@ -65,8 +65,7 @@ def run_many(overrides_list, seeds, *, common=(), verbose: bool = False) -> pd.D
             run = dataclasses.replace(params, run=dataclasses.replace(params.run, seed=seed))  # re-validated
             result = run_simulation(run)
             summary = {"outcomes": result.summary, "lever_costs_gbp": result.lever_costs, "shocks": result.shocks}
-            rows.append({"scenario": label, "overrides": " ".join(overrides), "seed": seed,
-                         **outcome_columns(summary)})
+            rows.append({"scenario": label, "overrides": " ".join(overrides), "seed": seed, **outcome_columns(summary)})
             if verbose:
                 print(f"run_many: {len(rows)}/{total} runs ({label}, seed {seed})", file=sys.stderr)
     return pd.DataFrame.from_records(rows)

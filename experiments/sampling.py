@@ -111,22 +111,41 @@ def analyse(sample, y: np.ndarray, output: str) -> pd.DataFrame:
     y = np.asarray(y, dtype=float)
     if sample.method == "sobol":
         res = sobol.analyze(
-            prob, y, calc_second_order=bool(sample.second_order), num_resamples=RESAMPLES,
-            conf_level=CONF_LEVEL, seed=sample.seed,
+            prob,
+            y,
+            calc_second_order=bool(sample.second_order),
+            num_resamples=RESAMPLES,
+            conf_level=CONF_LEVEL,
+            seed=sample.seed,
         )
-        frame = pd.DataFrame({
-            "parameter": prob["names"],
-            "S1": res["S1"], "S1_conf": res["S1_conf"], "ST": res["ST"], "ST_conf": res["ST_conf"],
-        })
+        frame = pd.DataFrame(
+            {
+                "parameter": prob["names"],
+                "S1": res["S1"],
+                "S1_conf": res["S1_conf"],
+                "ST": res["ST"],
+                "ST_conf": res["ST_conf"],
+            }
+        )
     else:
         res = morris.analyze(
-            prob, sample_matrix(sample), y, num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
-            num_levels=sample.levels, seed=sample.seed,
+            prob,
+            sample_matrix(sample),
+            y,
+            num_resamples=RESAMPLES,
+            conf_level=CONF_LEVEL,
+            num_levels=sample.levels,
+            seed=sample.seed,
         )
-        frame = pd.DataFrame({
-            "parameter": prob["names"],
-            "mu": res["mu"], "mu_star": res["mu_star"], "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"],
-        })
+        frame = pd.DataFrame(
+            {
+                "parameter": prob["names"],
+                "mu": res["mu"],
+                "mu_star": res["mu_star"],
+                "mu_star_conf": res["mu_star_conf"],
+                "sigma": res["sigma"],
+            }
+        )
     frame.insert(0, "output", output)
     frame.insert(0, "method", sample.method)
     return frame

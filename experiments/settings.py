@@ -69,9 +69,7 @@ class SampleParams(_Sealed):
                 "entries 'dotted.key: [low, high]'"
             )
         for key, bounds in self.parameters.items():
-            numbers = all(
-                isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in bounds
-            )
+            numbers = all(isinstance(b, (int, float)) and not isinstance(b, bool) and math.isfinite(b) for b in bounds)
             if len(bounds) != 2 or not numbers or not bounds[0] < bounds[1]:
                 raise ConfigError(
                     f"{v.where('parameters')}.{key}={list(bounds)}: allowed [low, high], finite numbers with low < high"

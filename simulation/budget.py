@@ -30,7 +30,11 @@ from slsim.simulation.validation import MAX_INVESTMENT_GBP, WEEKS_MAX, WEIGHT_MA
 # --------------------------------------------------------------------------
 BUDGET_CHANNELS = ("scheme_workers", "recruitment", "outreach", "fees")
 # the channels that buy posts, and the post each buys (investment events named budget_<channel>)
-BUDGET_POST_CHANNELS = {"scheme_workers": "scheme_worker", "recruitment": "recruitment_officer", "outreach": "outreach_officer"}
+BUDGET_POST_CHANNELS = {
+    "scheme_workers": "scheme_worker",
+    "recruitment": "recruitment_officer",
+    "outreach": "outreach_officer",
+}
 
 
 def week0_fee_bill(params) -> float:
@@ -94,8 +98,11 @@ def apply_budget(params):
     for channel, post in BUDGET_POST_CHANNELS.items():
         if money[channel] > 0:
             events[f"budget_{channel}"] = ShockEvent(
-                kind="investment", start_week=b.start_week, duration_weeks=max(1, weeks),
-                size=float(money[channel]), post=post,
+                kind="investment",
+                start_week=b.start_week,
+                duration_weeks=max(1, weeks),
+                size=float(money[channel]),
+                post=post,
             )
     levers = params.levers
     if money["fees"] > 0:

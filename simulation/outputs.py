@@ -189,7 +189,9 @@ OUTCOMES = (
     Outcome("breakdowns", MINIMIZE, _count("breakdowns")),
     Outcome("mean_wait_to_placement_weeks", MINIMIZE, lambda r: mean_wait_to_placement(r.events)),
     Outcome("mean_households_per_worker", INFO, lambda r: r.rec["households_per_worker"].mean()),
-    Outcome("mean_growth_hours_per_week", MAXIMIZE, lambda r: (r.rec["hours_outreach"] + r.rec["hours_recruitment"]).mean()),
+    Outcome(
+        "mean_growth_hours_per_week", MAXIMIZE, lambda r: (r.rec["hours_outreach"] + r.rec["hours_recruitment"]).mean()
+    ),
     Outcome("final_sw_awareness", MAXIMIZE, _last("sw_mean_awareness")),
     Outcome("final_carer_satisfaction", MAXIMIZE, _last("carer_mean_satisfaction")),
     Outcome("staff_cost_gbp", MINIMIZE, _sum("cost_staff")),

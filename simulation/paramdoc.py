@@ -66,7 +66,11 @@ def _walk_list(node, name, inherited, lines, file):
     if all(isinstance(item, yaml.ScalarNode) for item in node.value):
         own = _comment(lines, node.end_mark.line, node.end_mark.column)
         default = "[" + ", ".join(item.value for item in node.value) + "]"
-        return [Param(name, default, own or inherited, file, node.start_mark.line + 1, inherited=bool(inherited and not own))]
+        return [
+            Param(
+                name, default, own or inherited, file, node.start_mark.line + 1, inherited=bool(inherited and not own)
+            )
+        ]
     merged = {}
     for i, item in enumerate(node.value):
         if not isinstance(item, yaml.MappingNode):
@@ -74,7 +78,9 @@ def _walk_list(node, name, inherited, lines, file):
         label = next((v.value for k, v in item.value if k.value == "name"), str(i))
         for p in _walk(item, f"{name}[].", "", lines, file):
             m = merged.setdefault(p.name, Param(p.name, "", "", file, p.line, notes=[]))
-            m.default += ("; " if m.default else "") + (p.default if p.name.endswith("[].name") else f"{label}: {p.default}")
+            m.default += ("; " if m.default else "") + (
+                p.default if p.name.endswith("[].name") else f"{label}: {p.default}"
+            )
             if p.comment and not m.comment:
                 m.comment = p.comment
             elif p.comment and p.comment != m.comment:
@@ -166,7 +172,9 @@ def main(argv=None):
         return 0
     if args == ["--check"]:
         if updated(text) != text:
-            print(f"paramdoc: the parameter table in {_rel(DOC)} is stale; run python -m slsim.simulation.paramdoc --write")
+            print(
+                f"paramdoc: the parameter table in {_rel(DOC)} is stale; run python -m slsim.simulation.paramdoc --write"
+            )
             return 1
         return 0
     print("usage: python -m slsim.simulation.paramdoc [--write | --check]", file=sys.stderr)

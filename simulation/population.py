@@ -31,12 +31,20 @@ def build_staff(model) -> StaffList:
         )
     )
     staff += SchemeStaff.create_agents(
-        model, 1, role=Role.MANAGER, hours_per_week=s.manager_hours_per_week,
-        frontline_share=s.manager_frontline_share, leadership=s.leadership_quality, funder="core",
+        model,
+        1,
+        role=Role.MANAGER,
+        hours_per_week=s.manager_hours_per_week,
+        frontline_share=s.manager_frontline_share,
+        leadership=s.leadership_quality,
+        funder="core",
     )
     staff += SchemeStaff.create_agents(
-        model, s.recruitment_officers, role=Role.RECRUITMENT_OFFICER,
-        hours_per_week=s.recruitment_officer_hours_per_week, funder="core",
+        model,
+        s.recruitment_officers,
+        role=Role.RECRUITMENT_OFFICER,
+        hours_per_week=s.recruitment_officer_hours_per_week,
+        funder="core",
     )
     return staff
 
@@ -48,7 +56,11 @@ def build_social_workers(model) -> None:
         awareness = model.draw.awareness(model.rng, sw.initial_awareness_mean, n)
         tenure = model.rng.exponential(WEEKS_PER_YEAR / max(sw.turnover_per_year, 1e-9), n).astype(int)
         agents = SocialWorker.create_agents(
-            model, n, team=team.name, awareness=list(awareness), trust=sw.trust_prior,
+            model,
+            n,
+            team=team.name,
+            awareness=list(awareness),
+            trust=sw.trust_prior,
             joined_week=list(model.week - tenure),
         )
         model.teams[team.name].extend(agents)

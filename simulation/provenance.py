@@ -36,8 +36,7 @@ def _git(*args: str) -> str | None:
     env["GIT_OPTIONAL_LOCKS"] = "0"  # git status must not write .git/index.lock (another process may run git)
     try:
         done = subprocess.run(
-            ["git", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-            timeout=GIT_TIMEOUT_SECONDS, check=False,
+            ["git", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=GIT_TIMEOUT_SECONDS, check=False
         )
     except (OSError, subprocess.SubprocessError):
         return None

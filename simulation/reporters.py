@@ -229,8 +229,13 @@ def build_reporter_groups(model) -> list:
         (tuple(f"hours_{a}" for a in ACTIVITIES), hours_by_activity),
         one("monitoring_coverage", monitoring_coverage),
         (
-            ("social_workers", "sw_mean_awareness", "sw_mean_trust", "sw_champions",
-             *(f"awareness_{t}" for t in model.teams)),
+            (
+                "social_workers",
+                "sw_mean_awareness",
+                "sw_mean_trust",
+                "sw_champions",
+                *(f"awareness_{t}" for t in model.teams),
+            ),
             social_work_stats,
         ),
         one("carer_mean_satisfaction", carer_mean_satisfaction),
@@ -247,7 +252,10 @@ def build_reporter_groups(model) -> list:
             ("scheme_workers_in_post", "recruitment_officers_in_post", "outreach_officers_in_post", "council_posts"),
             staff_in_post_by_role,
         ),
-        (("pandemic_severity", "extra_inflation", "sw_turnover_factor", "retirement_factor", "posts_cut"), shock_conditions),
+        (
+            ("pandemic_severity", "extra_inflation", "sw_turnover_factor", "retirement_factor", "posts_cut"),
+            shock_conditions,
+        ),
     ]
 
 

@@ -27,15 +27,7 @@ from typing import Any, Dict
 from omegaconf import MISSING
 
 from slsim.simulation.stages import Role
-from slsim.simulation.validation import (
-    MAX_EVENTS,
-    MAX_INVESTMENT_GBP,
-    WEEKS_MAX,
-    ConfigError,
-    _Sealed,
-    _V,
-    _walk,
-)
+from slsim.simulation.validation import MAX_EVENTS, MAX_INVESTMENT_GBP, WEEKS_MAX, ConfigError, _Sealed, _V, _walk
 from slsim.simulation.window import Window
 
 
@@ -124,7 +116,9 @@ class ShocksParams(_Sealed):
             _walk(event, f"shocks.events.{name}")  # before scaling: the size as given must be a number
             if self.scale != 1.0 and not isinstance(raw, ShockEvent):
                 size = event.size * self.scale
-                event = dataclasses.replace(event, size=float(math.floor(size + 0.5)) if event.kind == "funding_cut" else size)
+                event = dataclasses.replace(
+                    event, size=float(math.floor(size + 0.5)) if event.kind == "funding_cut" else size
+                )
             built[name] = event
         object.__setattr__(self, "events", MappingProxyType(built))
         super().__post_init__()
@@ -150,6 +144,7 @@ def _build_event(name: str, raw) -> ShockEvent:
     if isinstance(size, int) and not isinstance(size, bool) and abs(size) <= 2**53:
         values["size"] = float(size)
     return ShockEvent(**values)
+
 
 POST_ROLE = {
     "scheme_worker": Role.SCHEME_WORKER,

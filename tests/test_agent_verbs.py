@@ -14,8 +14,15 @@ from helpers import params
 from slsim.simulation.model import SharedLivesModel
 from slsim.simulation.stages import CarerStage, ReferralStage, Role
 
-SMALL = ("run.warmup_weeks=0", "run.years=1", "scheme.scheme_workers=2", "scheme.initial_carers_approved=6",
-         "scheme.initial_people_supported=3", "scheme.initial_carers_in_assessment=1", "scheme.initial_enquiries=1")
+SMALL = (
+    "run.warmup_weeks=0",
+    "run.years=1",
+    "scheme.scheme_workers=2",
+    "scheme.initial_carers_approved=6",
+    "scheme.initial_people_supported=3",
+    "scheme.initial_carers_in_assessment=1",
+    "scheme.initial_enquiries=1",
+)
 
 
 @pytest.fixture

@@ -37,12 +37,14 @@ def test_mean_ci_by_hand():
     assert one["mean"] == 5.0 and math.isnan(one["ci_low"])
 
 
-RUNS = pd.DataFrame({
-    "scenario": ["base"] * 3 + ["a"] * 4,
-    "seed": [1, 2, 3, 1, 2, 3, 4],
-    "status": ["ok"] * 7,
-    "people": [10.0, 20.0, 30.0, 12.0, 21.0, 33.0, 99.0],
-})
+RUNS = pd.DataFrame(
+    {
+        "scenario": ["base"] * 3 + ["a"] * 4,
+        "seed": [1, 2, 3, 1, 2, 3, 4],
+        "status": ["ok"] * 7,
+        "people": [10.0, 20.0, 30.0, 12.0, 21.0, 33.0, 99.0],
+    }
+)
 
 
 def test_scenario_means_by_hand():
@@ -65,8 +67,9 @@ def test_cagr_and_time_to_target_by_hand():
     assert cagr(100, 121, 2) == pytest.approx(0.10)  # 100 x 1.1 x 1.1 = 121
     assert math.isnan(cagr(0, 10, 1))
     weeks = list(range(0, 105))
-    weekly = pd.DataFrame({"run": "r", "scenario": "s", "seed": 1, "week": weeks,
-                           "people_supported": [100 + w * 21 / 104 for w in weeks]})
+    weekly = pd.DataFrame(
+        {"run": "r", "scenario": "s", "seed": 1, "week": weeks, "people_supported": [100 + w * 21 / 104 for w in weeks]}
+    )
     g = growth(weekly, target=110).iloc[0]
     assert g["cagr"] == pytest.approx(0.10)
     assert g["weeks_to_target"] == 50  # 100 + 50 x 21/104 = 110.1, first >= 110
@@ -77,14 +80,24 @@ def test_cagr_and_time_to_target_by_hand():
 # cost-benefit
 # ---------------------------------------------------------------------------
 def _tiny_weekly():
-    return pd.DataFrame({
-        "run": "r", "scenario": "s", "seed": 1, "week": [0, 1, 2],
-        "people_supported": [10, 11, 12], "people_live_in": [10, 11, 12],
-        "people_short_break": [0, 0, 0], "people_day_support": [0, 0, 0],
-        "cost_staff": [500.0, 600.0, 600.0], "cost_levers_other": [0.0, 100.0, 100.0],
-        "cost_extra_fees": [0.0, 0.0, 50.0], "cost_carer_fees": [40.0, 44.0, 48.0],
-        "cost_investment": [0.0, 100.0, 100.0], "cost_lever_colocation": [0.0, 10.0, 10.0],
-    })
+    return pd.DataFrame(
+        {
+            "run": "r",
+            "scenario": "s",
+            "seed": 1,
+            "week": [0, 1, 2],
+            "people_supported": [10, 11, 12],
+            "people_live_in": [10, 11, 12],
+            "people_short_break": [0, 0, 0],
+            "people_day_support": [0, 0, 0],
+            "cost_staff": [500.0, 600.0, 600.0],
+            "cost_levers_other": [0.0, 100.0, 100.0],
+            "cost_extra_fees": [0.0, 0.0, 50.0],
+            "cost_carer_fees": [40.0, 44.0, 48.0],
+            "cost_investment": [0.0, 100.0, 100.0],
+            "cost_lever_colocation": [0.0, 10.0, 10.0],
+        }
+    )
 
 
 def test_cost_benefit_by_hand():
@@ -112,11 +125,18 @@ def test_cost_benefit_matches_the_models_summary(tmp_path):
     write_run_folder(result, tmp_path / "run", "run:\n  seed: 3\n")
     res = load(tmp_path / "run")
     own = result.params.economics.savings_per_person_year
-    cb = cost_benefit(res.weekly, {"live_in": own.live_in, "short_break": own.short_break,
-                                   "day_support": own.day_support}).iloc[0]
+    cb = cost_benefit(
+        res.weekly, {"live_in": own.live_in, "short_break": own.short_break, "day_support": own.day_support}
+    ).iloc[0]
     s = result.summary
-    for key in ("gross_savings_gbp", "growth_savings_gbp", "additional_cost_gbp", "net_benefit_gbp",
-                "investment_cost_gbp", "lever_cost_gbp"):
+    for key in (
+        "gross_savings_gbp",
+        "growth_savings_gbp",
+        "additional_cost_gbp",
+        "net_benefit_gbp",
+        "investment_cost_gbp",
+        "lever_cost_gbp",
+    ):
         assert cb[key] == pytest.approx(s[key]), key
     assert (cb["payback_week"] if not math.isnan(cb["payback_week"]) else None) == s["payback_week"]
 
@@ -129,9 +149,17 @@ def _weekly_two_scenarios():
     for scenario in ("base", "a"):
         for seed in (1, 2):
             w = _tiny_weekly().assign(scenario=scenario, seed=seed, run=f"{scenario}/{seed}")
-            w = w.assign(new_enquiries=[0, 3, 4], new_approvals=[0, 1, 0], households=[5, 6, 6],
-                         carers_active=[4, 5, 5], hours_monitoring=10.0, hours_matching=2.0,
-                         hours_assessment=3.0, hours_outreach=4.0, hours_recruitment=5.0)
+            w = w.assign(
+                new_enquiries=[0, 3, 4],
+                new_approvals=[0, 1, 0],
+                households=[5, 6, 6],
+                carers_active=[4, 5, 5],
+                hours_monitoring=10.0,
+                hours_matching=2.0,
+                hours_assessment=3.0,
+                hours_outreach=4.0,
+                hours_recruitment=5.0,
+            )
             parts.append(w)
     return pd.concat(parts, ignore_index=True)
 
@@ -141,31 +169,80 @@ def test_every_figure_renders_with_its_axes(tmp_path):
 
     matplotlib.use("Agg")
     weekly = _weekly_two_scenarios()
-    effects = pd.DataFrame({"scenario": ["a", "b"], "effect": [2.0, -1.0], "ci_low": [1.0, -2.0], "ci_high": [3.0, 0.5]})
-    sens = pd.DataFrame({"method": "sobol", "output": "y", "parameter": ["p1", "p2"], "S1": [0.6, 0.2],
-                         "S1_conf": [0.1, 0.05], "ST": [0.7, 0.3], "ST_conf": [0.1, 0.05]})
-    ce = pd.DataFrame({"rank": [1, 2, 3], "scenario": ["levers=all", "a", "b"],
-                       "d_cost_year": [400000.0, 1000.0, 3000.0], "d_cost_year_low": [390000.0, 800.0, 2900.0],
-                       "d_cost_year_high": [410000.0, 1200.0, 3100.0], "d_people": [100.0, 2.0, -1.0],
-                       "d_people_low": [90.0, 1.0, -3.0], "d_people_high": [110.0, 3.0, 1.0]})
-    morris = pd.DataFrame({"method": "morris", "output": "net_benefit_gbp", "parameter": ["p1", "p2"],
-                           "mu_star": [1.2e6, 3.4e5], "mu_star_conf": [2e5, 1e5]})  # GBP: no '1e6' offset text
-    curve = pd.DataFrame({"wtp": [0.0, 0.0, 0.0, 1000.0, 1000.0, 1000.0], "scenario": ["base", "a", "b"] * 2,
-                          "probability": [1.0, 0.0, 0.0, 0.2, 0.5, 0.3]})
-    shocks = pd.DataFrame({"kind": ["pandemic", "pandemic", "funding_cut"], "group": ["levers=none"] * 3,
-                           "depth": [5.0, 7.0, 3.0], "weeks_to_recover": [10.0, None, 4.0]})
+    effects = pd.DataFrame(
+        {"scenario": ["a", "b"], "effect": [2.0, -1.0], "ci_low": [1.0, -2.0], "ci_high": [3.0, 0.5]}
+    )
+    sens = pd.DataFrame(
+        {
+            "method": "sobol",
+            "output": "y",
+            "parameter": ["p1", "p2"],
+            "S1": [0.6, 0.2],
+            "S1_conf": [0.1, 0.05],
+            "ST": [0.7, 0.3],
+            "ST_conf": [0.1, 0.05],
+        }
+    )
+    ce = pd.DataFrame(
+        {
+            "rank": [1, 2, 3],
+            "scenario": ["levers=all", "a", "b"],
+            "d_cost_year": [400000.0, 1000.0, 3000.0],
+            "d_cost_year_low": [390000.0, 800.0, 2900.0],
+            "d_cost_year_high": [410000.0, 1200.0, 3100.0],
+            "d_people": [100.0, 2.0, -1.0],
+            "d_people_low": [90.0, 1.0, -3.0],
+            "d_people_high": [110.0, 3.0, 1.0],
+        }
+    )
+    morris = pd.DataFrame(
+        {
+            "method": "morris",
+            "output": "net_benefit_gbp",
+            "parameter": ["p1", "p2"],
+            "mu_star": [1.2e6, 3.4e5],
+            "mu_star_conf": [2e5, 1e5],
+        }
+    )  # GBP: no '1e6' offset text
+    curve = pd.DataFrame(
+        {
+            "wtp": [0.0, 0.0, 0.0, 1000.0, 1000.0, 1000.0],
+            "scenario": ["base", "a", "b"] * 2,
+            "probability": [1.0, 0.0, 0.0, 0.2, 0.5, 0.3],
+        }
+    )
+    shocks = pd.DataFrame(
+        {
+            "kind": ["pandemic", "pandemic", "funding_cut"],
+            "group": ["levers=none"] * 3,
+            "depth": [5.0, 7.0, 3.0],
+            "weeks_to_recover": [10.0, None, 4.0],
+        }
+    )
     cases = {
         "fan_chart": (figures.fan_chart(weekly), "week", "people supported"),
         "pipeline_funnel": (figures.pipeline_funnel(weekly), "carer households (mean over runs)", "scenario"),
         "tornado": (figures.tornado(effects, "extra people"), "extra people", "scenario"),
-        "sensitivity": (figures.sensitivity_indices(sens), "Sobol index (S1 first order, ST total order; lines: 95% CI)",
-                        "parameter"),
-        "sensitivity_morris": (figures.sensitivity_indices(morris), "Morris mu* (mean absolute elementary effect; "
-                               "lines: 95% CI)", "parameter"),
-        "ce_plane": (figures.ce_plane(ce), "extra cost a year against the baseline",
-                     "extra people supported at the end"),
-        "ceac": (figures.ceac_curve(curve, {"a": 1, "b": 2}, 500.0, curve[curve["scenario"] != "b"]),
-                 "willingness to pay a year per extra person supported at the end", "probability most cost-effective"),
+        "sensitivity": (
+            figures.sensitivity_indices(sens),
+            "Sobol index (S1 first order, ST total order; lines: 95% CI)",
+            "parameter",
+        ),
+        "sensitivity_morris": (
+            figures.sensitivity_indices(morris),
+            "Morris mu* (mean absolute elementary effect; lines: 95% CI)",
+            "parameter",
+        ),
+        "ce_plane": (
+            figures.ce_plane(ce),
+            "extra cost a year against the baseline",
+            "extra people supported at the end",
+        ),
+        "ceac": (
+            figures.ceac_curve(curve, {"a": 1, "b": 2}, 500.0, curve[curve["scenario"] != "b"]),
+            "willingness to pay a year per extra person supported at the end",
+            "probability most cost-effective",
+        ),
         "shock_recovery": (figures.shock_recovery(shocks), "shock", "depth (people below pre-shock level)"),
         "staff_time": (figures.staff_time(weekly, "base"), "week", "staff hours per week"),
     }
@@ -194,8 +271,9 @@ def assert_no_clipped_or_offset_text(fig, name):
     renderer = canvas.get_renderer()
     drawn = fig.get_tightbbox(renderer)  # inches: everything drawn, titles, labels and annotations included
     width, height = fig.get_size_inches()
-    assert drawn.x0 >= -0.02 and drawn.y0 >= -0.02 and drawn.x1 <= width + 0.02 and drawn.y1 <= height + 0.02, \
+    assert drawn.x0 >= -0.02 and drawn.y0 >= -0.02 and drawn.x1 <= width + 0.02 and drawn.y1 <= height + 0.02, (
         f"{name}: something is drawn off the figure ({drawn} in a {width} x {height} inch figure)"
+    )
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             assert not axis.get_offset_text().get_text(), f"{name}: offset text {axis.get_offset_text().get_text()}"
@@ -207,8 +285,15 @@ def assert_no_clipped_or_offset_text(fig, name):
 @pytest.fixture(scope="module")
 def tiny_sweep(tmp_path_factory):
     root = tmp_path_factory.mktemp("report")
-    proc = slsim("-m", "levers=none,extra_workers", "experiment.replicates=2", "run.years=2", "run.warmup_weeks=8",
-                 f"hydra.sweep.dir={root / 'sweep'}", cwd=root)
+    proc = slsim(
+        "-m",
+        "levers=none,extra_workers",
+        "experiment.replicates=2",
+        "run.years=2",
+        "run.warmup_weeks=8",
+        f"hydra.sweep.dir={root / 'sweep'}",
+        cwd=root,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return root / "sweep"
 
@@ -264,15 +349,17 @@ def test_bad_input_one_line_exit_2_no_report(tmp_path, tiny_sweep, capsys):
     for folder in (empty, foreign, corrupt):
         assert not (folder / "report").exists()
     assert not (tmp_path / "r").exists()
-    proc = subprocess.run([str(Path(sys.executable).parent / "slsim-report"), str(empty)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "slsim-report"), str(empty)], capture_output=True, text=True
+    )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
 
 
 def test_settings_are_checked(tmp_path):
     bad = tmp_path / "a.yaml"
-    bad.write_text("savings_per_person_year: 1\nsavings_range: [1]\nconfidence: 0.95\ntarget_people: 1\n"
-                   "baseline: null\nextra: 1\n")
+    bad.write_text(
+        "savings_per_person_year: 1\nsavings_range: [1]\nconfidence: 0.95\ntarget_people: 1\nbaseline: null\nextra: 1\n"
+    )
     with pytest.raises(AnalysisError, match="unknown key extra"):
         load_settings(bad)
     s = load_settings()
@@ -291,21 +378,31 @@ def test_analysis_never_imports_the_model():
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] if node.module != "slsim.simulation" else [f"slsim.simulation.{a.name}"
-                                                                                  for a in node.names]
+                names = (
+                    [node.module]
+                    if node.module != "slsim.simulation"
+                    else [f"slsim.simulation.{a.name}" for a in node.names]
+                )
             for name in names:
                 assert name in allowed or not name.startswith(banned), f"{path.name} imports {name}"
-    code = ("import sys, slsim.analysis.report, slsim.analysis.results, slsim.analysis.stats, "
-            "slsim.analysis.costbenefit, slsim.analysis.figures; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'mesa' "
-            "or m.startswith(('slsim.agents', 'slsim.experiments', 'slsim.simulation'))))")
+    code = (
+        "import sys, slsim.analysis.report, slsim.analysis.results, slsim.analysis.stats, "
+        "slsim.analysis.costbenefit, slsim.analysis.figures; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'mesa' "
+        "or m.startswith(('slsim.agents', 'slsim.experiments', 'slsim.simulation'))))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert proc.stdout.strip() == "['slsim.simulation', 'slsim.simulation.outputs']", proc.stdout
 
 
 def test_the_compose_api_example_runs(tmp_path):
-    proc = subprocess.run([sys.executable, str(REPO / "docs" / "examples" / "compose_and_run.py"), "run.years=1",
-                           "run.warmup_weeks=8"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "docs" / "examples" / "compose_and_run.py"), "run.years=1", "run.warmup_weeks=8"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "people supported" in proc.stdout
     json.loads(proc.stdout.strip().splitlines()[-1])  # the summary, as JSON

@@ -25,10 +25,10 @@ from helpers import slsim
 # people supported at the end, by scenario and seed (seeds 1-4); the baseline is 50, 60, 70, 80
 PEOPLE = {
     "base": [50, 60, 70, 80],
-    "a": [60, 72, 81, 93],    # +10 +12 +11 +13: mean 11.5, clear of zero
-    "b": [49, 62, 70, 81],    # -1 +2 0 +1: mean 0.5, crosses zero
-    "c": [70, 81, 92, 103],   # +20 +21 +22 +23: clear of zero, and cheaper than the baseline
-    "d": [45, 54, 65, 74],    # -5 -6 -5 -6: clear of zero, below
+    "a": [60, 72, 81, 93],  # +10 +12 +11 +13: mean 11.5, clear of zero
+    "b": [49, 62, 70, 81],  # -1 +2 0 +1: mean 0.5, crosses zero
+    "c": [70, 81, 92, 103],  # +20 +21 +22 +23: clear of zero, and cheaper than the baseline
+    "d": [45, 54, 65, 74],  # -5 -6 -5 -6: clear of zero, below
 }
 # additional cost of each run over its two recorded years, GBP; the baseline spends 1,000
 COST = {"base": 1000.0, "a": 11400.0, "b": 3000.0, "c": 800.0, "d": 5000.0}
@@ -39,8 +39,14 @@ def _study():
     for scenario, people in PEOPLE.items():
         for seed, p in zip((1, 2, 3, 4), people):
             runs.append({"scenario": scenario, "seed": seed, "status": "ok", "people_supported_end": float(p)})
-            cb.append({"scenario": scenario, "seed": seed, "additional_cost_gbp": COST[scenario],
-                       "net_benefit_gbp": 2000.0 * p - COST[scenario]})
+            cb.append(
+                {
+                    "scenario": scenario,
+                    "seed": seed,
+                    "additional_cost_gbp": COST[scenario],
+                    "net_benefit_gbp": 2000.0 * p - COST[scenario],
+                }
+            )
     return pd.DataFrame(runs), pd.DataFrame(cb)
 
 
@@ -79,8 +85,14 @@ def test_ceac_by_hand():
     #           seed 2: baseline.  P(baseline) = 3/4, P(B) = 1/4, P(A) = 0
     # WTP 100:  A 100, -100; B 100, 50 -> seed 1: A and B tie; seed 2: B.  P(A) = 1/4, P(B) = 3/4
     # WTP 1000: A 1900, -100; B 1000, 950 -> seed 1: A; seed 2: B.  1/2 each
-    pairs = pd.DataFrame({"scenario": ["A", "A", "B", "B"], "seed": [1, 2, 1, 2],
-                          "d_people": [2.0, 0.0, 1.0, 1.0], "d_cost_year": [100.0, 100.0, 0.0, 50.0]})
+    pairs = pd.DataFrame(
+        {
+            "scenario": ["A", "A", "B", "B"],
+            "seed": [1, 2, 1, 2],
+            "d_people": [2.0, 0.0, 1.0, 1.0],
+            "d_cost_year": [100.0, 100.0, 0.0, 50.0],
+        }
+    )
     curve = ceac(pairs, "base", [0, 100, 1000]).pivot(index="wtp", columns="scenario", values="probability")
     assert curve.loc[0.0].to_dict() == pytest.approx({"base": 0.75, "A": 0.0, "B": 0.25})
     assert curve.loc[100.0].to_dict() == pytest.approx({"base": 0.0, "A": 0.25, "B": 0.75})
@@ -109,8 +121,13 @@ def test_paired_differences_match_paired_effects():
 
 
 def test_far_options_are_set_apart_only_when_far():
-    table = pd.DataFrame({"scenario": ["all", "x", "y", "z"], "d_people": [100.0, 10.0, 5.0, -2.0],
-                          "d_cost_year": [400e3, 8e3, 3e3, 2e3]})
+    table = pd.DataFrame(
+        {
+            "scenario": ["all", "x", "y", "z"],
+            "d_people": [100.0, 10.0, 5.0, -2.0],
+            "d_cost_year": [400e3, 8e3, 3e3, 2e3],
+        }
+    )
     assert far_options(table) == ["all"]  # 100 > 3 x 10 people, 400k > 3 x 8k
     assert far_options(table.iloc[1:]) == []  # 10 is not three times 5 people, nor 8k three times 3k
     assert far_options(table.iloc[:2]) == []  # two or more options always remain
@@ -130,10 +147,15 @@ def test_plain_labels_and_money():
 
 
 def test_budget_split_is_normalised_in_pounds():
-    best = {"budget.shares.scheme_workers": 0.9, "budget.shares.recruitment": 0.9, "budget.shares.outreach": 0.3,
-            "budget.shares.fees": 0.19}  # weights summing to 2.29
-    split = budget_split(best, {"budget": {"gbp_per_year": 90000.0},
-                                "economics": {"scheme_worker_cost_per_year": 30000.0}}).set_index("way")
+    best = {
+        "budget.shares.scheme_workers": 0.9,
+        "budget.shares.recruitment": 0.9,
+        "budget.shares.outreach": 0.3,
+        "budget.shares.fees": 0.19,
+    }  # weights summing to 2.29
+    split = budget_split(
+        best, {"budget": {"gbp_per_year": 90000.0}, "economics": {"scheme_worker_cost_per_year": 30000.0}}
+    ).set_index("way")
     assert split["share"].sum() == pytest.approx(1.0)
     assert split["gbp_per_year"].sum() == pytest.approx(90000.0)
     assert split.loc["scheme_workers", "gbp_per_year"] == pytest.approx(90000 * 0.9 / 2.29)
@@ -146,8 +168,15 @@ def test_budget_split_is_normalised_in_pounds():
 @pytest.fixture(scope="module")
 def report_page(tmp_path_factory):
     root = tmp_path_factory.mktemp("answer")
-    proc = slsim("-m", "levers=none,extra_workers,colocation", "experiment.replicates=2", "run.years=2",
-                 "run.warmup_weeks=8", f"hydra.sweep.dir={root / 'sweep'}", cwd=root)
+    proc = slsim(
+        "-m",
+        "levers=none,extra_workers,colocation",
+        "experiment.replicates=2",
+        "run.years=2",
+        "run.warmup_weeks=8",
+        f"hydra.sweep.dir={root / 'sweep'}",
+        cwd=root,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert report_main([str(root / "sweep")]) == 0
     return root / "sweep" / "report"
@@ -157,7 +186,7 @@ def test_the_report_opens_with_the_answer_ranked_as_the_effects(report_page):
     page = (report_page / "index.html").read_text()
     assert page.index("<section id='answer'>") < page.index("<section id=", page.index("<section id='answer'>") + 1)
     assert re.search(r"<meta name=\"viewport\" content=\"width=device-width", page)
-    answer = page[page.index("<section id='answer'>"):page.index("</section>")]
+    answer = page[page.index("<section id='answer'>") : page.index("</section>")]
     shown = re.findall(r"<td class='l' title='([^']+)'>", answer)  # the code names, in the table's order
     effects = pd.read_csv(report_page / "tables" / "effects.csv")
     assert shown == list(effects.sort_values("effect", ascending=False, kind="stable")["scenario"])

@@ -72,7 +72,9 @@ def same(cell, value):
 def test_param_table_is_current():
     proc = subprocess.run(
         [sys.executable, "-m", "slsim.simulation.paramdoc", "--check"],
-        cwd=paramdoc.ROOT, capture_output=True, text=True,
+        cwd=paramdoc.ROOT,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -162,7 +164,9 @@ def test_every_shock_kind_and_event_field_is_documented_in_yaml_and_odd():
     shocks_yaml = (paramdoc.CONFIG_DIR / "base" / "shocks.yaml").read_text()
     odd = _odd_text()
     for kind in SHOCK_KINDS:
-        assert re.search(rf"^#\s+{kind}\s+\S", shocks_yaml, re.MULTILINE), f"kind {kind} not described in base/shocks.yaml"
+        assert re.search(rf"^#\s+{kind}\s+\S", shocks_yaml, re.MULTILINE), (
+            f"kind {kind} not described in base/shocks.yaml"
+        )
         assert f"`{kind}`" in odd, f"shock kind {kind} is not described in docs/ODD.md"
     for field in dataclasses.fields(ShockEvent):
         assert field.name in shocks_yaml, f"event field {field.name} not described in base/shocks.yaml"
@@ -180,7 +184,11 @@ def _stated_bounds(text) -> set:
         for m in re.finditer(pattern, text):
             number = m.group(1).rstrip(",")
             power = re.fullmatch(r"2\^(\d+)(\s*-\s*1)?", number)
-            out.add(float(2 ** int(power.group(1)) - (1 if power.group(2) else 0)) if power else float(number.replace(",", "")))
+            out.add(
+                float(2 ** int(power.group(1)) - (1 if power.group(2) else 0))
+                if power
+                else float(number.replace(",", ""))
+            )
     return out
 
 
@@ -220,8 +228,11 @@ def test_yaml_comment_states_the_upper_bound(p, enforced_bounds):
     text = " ".join([p.comment, *p.notes])
     if float(bound) not in _stated_bounds(text):
         where = f"{p.file}:{p.line} {p.name}" + (" (comment inherited from the parent line)" if p.inherited else "")
-        pytest.fail(f"{where}: the comment does not state the upper bound {bound:,} the checks enforce "
-                    f"(write 'upper bound {bound:,}'): {p.comment!r}", pytrace=False)
+        pytest.fail(
+            f"{where}: the comment does not state the upper bound {bound:,} the checks enforce "
+            f"(write 'upper bound {bound:,}'): {p.comment!r}",
+            pytrace=False,
+        )
 
 
 def test_stated_bounds_are_read_as_written():

@@ -20,8 +20,12 @@ def python_blocks(path) -> list:
 
 def _tiny_run(folder, seed, levers):
     p = params("run.years=1", "run.warmup_weeks=8", f"run.seed={seed}", f"levers={levers}")
-    write_run_folder(run_simulation(p), folder, f"levers: {levers}\nrun:\n  seed: {seed}\n",
-                     {"experiment": "levers", "job": 0 if levers == "none" else 1, "overrides": [f"levers={levers}"]})
+    write_run_folder(
+        run_simulation(p),
+        folder,
+        f"levers: {levers}\nrun:\n  seed: {seed}\n",
+        {"experiment": "levers", "job": 0 if levers == "none" else 1, "overrides": [f"levers={levers}"]},
+    )
 
 
 def test_readme_python_examples_run_as_written(tmp_path, monkeypatch):
@@ -41,8 +45,11 @@ def test_readme_python_examples_run_as_written(tmp_path, monkeypatch):
     assert set(namespace["sweep"]["scenario"]) == {"levers=none", "levers=all"}
 
 
-@pytest.mark.parametrize("overrides", [[f"+experiment={e}"] for e in EXPERIMENTS]
-                         + [["+experiment=sensitivity", "experiment.sample.method=morris"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "overrides",
+    [[f"+experiment={e}"] for e in EXPERIMENTS] + [["+experiment=sensitivity", "experiment.sample.method=morris"]],
+    ids=" ".join,
+)
 def test_readme_names_the_folder_each_experiment_writes_to(overrides):
     cfg = compose_cfg(overrides, hydra_node=True)
     folder = OmegaConf.select(cfg, "hydra.sweep.dir")

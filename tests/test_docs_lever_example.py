@@ -76,7 +76,13 @@ def test_the_worked_example_lever_works(tmp_path):
     namespace.mkdir(parents=True)
     for folder in ("simulation", "agents", "experiments", "analysis"):
         (namespace / folder).symlink_to(copy / folder)
-    proc = subprocess.run([sys.executable, "-c", CHECK + CHECK_COPY.format(copy=copy)], cwd=copy, capture_output=True,
-                          text=True, timeout=600, env={"PYTHONPATH": str(namespace.parent), "PATH": "/usr/bin:/bin"})
+    proc = subprocess.run(
+        [sys.executable, "-c", CHECK + CHECK_COPY.format(copy=copy)],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PYTHONPATH": str(namespace.parent), "PATH": "/usr/bin:/bin"},
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert proc.stdout.startswith("ok 0.3"), proc.stdout

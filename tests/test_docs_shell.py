@@ -32,7 +32,7 @@ def unquoted(command: str) -> list:
         elif c in "'\"":
             quote = c
         elif c == "\\":
-            word += command[i:i + 2]
+            word += command[i : i + 2]
             i += 2
             continue
         elif command.startswith("$(", i):  # command substitution: its own command, kept whole
@@ -42,7 +42,7 @@ def unquoted(command: str) -> list:
                 if depth == 0:
                     break
                 j += 1
-            word += command[i:j + 1]
+            word += command[i : j + 1]
             i = j + 1
             continue
         elif c.isspace():
@@ -97,7 +97,12 @@ def test_the_check_finds_what_zsh_refuses():
     assert unquoted(r"slsim levers=\[a\]") == []
     path = REPO / "tests" / "artefacts" / "docs_shell_example.md"
     path.parent.mkdir(exist_ok=True)
-    path.write_text("Pick `levers=[A,B]`.\n\n```bash\nslsim shocks=[a,b]\n```\n\n```text\n$ slsim levers=[x]\nslsim: "
-                    "error: levers=[x]\n```\n\n```python\nload_params(['levers=[a,b]'])\n```\n")
+    path.write_text(
+        "Pick `levers=[A,B]`.\n\n```bash\nslsim shocks=[a,b]\n```\n\n```text\n$ slsim levers=[x]\nslsim: "
+        "error: levers=[x]\n```\n\n```python\nload_params(['levers=[a,b]'])\n```\n"
+    )
     assert [(n, w) for n, t in commands(path) for w in unquoted(t)] == [
-        (1, "levers=[A,B]"), (4, "shocks=[a,b]"), (8, "levers=[x]")]
+        (1, "levers=[A,B]"),
+        (4, "shocks=[a,b]"),
+        (8, "levers=[x]"),
+    ]

@@ -85,8 +85,9 @@ def test_levers_experiment_has_a_scenario_per_lever_and_paired_seeds(tiny_sweeps
 def test_investment_arms_spend_the_same_budget_different_ways(tiny_sweeps):
     table = pd.read_parquet(tiny_sweeps["investment"][3] / "sweep.parquet")
     arms = table.groupby("scenario")
-    assert set(arms.groups) == {f"budget={b}" for b in
-                                ("none", "staff", "staff_time_limited", "recruitment", "outreach", "fees")}
+    assert set(arms.groups) == {
+        f"budget={b}" for b in ("none", "staff", "staff_time_limited", "recruitment", "outreach", "fees")
+    }
     cost = arms["investment_cost_gbp"].mean()
     assert cost["budget=none"] == 0
     assert cost["budget=staff"] == pytest.approx(3 * 90000.0, rel=0.02)  # two posts at 45,000, 3 years
@@ -109,7 +110,9 @@ def test_sensitivity_writes_sobol_indices_with_intervals(tiny_sweeps):
     from slsim.experiments.sampling import sample_matrix
     from slsim.experiments.config import params_from_cfg
 
-    design = sample_matrix(params_from_cfg(compose_cfg(["+experiment=sensitivity", "experiment.sample.n=2"])).experiment.sample)
+    design = sample_matrix(
+        params_from_cfg(compose_cfg(["+experiment=sensitivity", "experiment.sample.n=2"])).experiment.sample
+    )
     row0 = table[table["row"] == 0].iloc[0]
     meta = json.loads((sweep / row0["run"] / "metadata.json").read_text())
     assert list(meta["sample"].values()) == pytest.approx(list(design[0]))
@@ -120,7 +123,9 @@ def test_optimise_records_the_best_split(tiny_sweeps):
 
     sweep = tiny_sweeps["optimise"][3]
     best = yaml.safe_load((sweep / "optimization_results.yaml").read_text())
-    assert set(best["best_params"]) == {f"budget.shares.{c}" for c in ("scheme_workers", "recruitment", "outreach", "fees")}
+    assert set(best["best_params"]) == {
+        f"budget.shares.{c}" for c in ("scheme_workers", "recruitment", "outreach", "fees")
+    }
     table = pd.read_parquet(sweep / "sweep.parquet")
     per_trial = table.groupby("job")["people_supported_end"].mean()
     assert best["best_value"] == pytest.approx(per_trial.max())
@@ -130,8 +135,13 @@ def test_optimise_records_the_best_split(tiny_sweeps):
 # never lost, never repeated
 # ---------------------------------------------------------------------------
 RESUMABLE = (
-    "-m", "+experiment=levers", "levers=none,colocation,extra_workers,fee_uplift,carer_support,all",
-    "experiment.replicates=3", "run.years=10", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2",
+    "-m",
+    "+experiment=levers",
+    "levers=none,colocation,extra_workers,fee_uplift,carer_support,all",
+    "experiment.replicates=3",
+    "run.years=10",
+    "hydra/launcher=joblib",
+    "hydra.launcher.n_jobs=2",
 )
 
 
@@ -185,8 +195,14 @@ def test_a_failing_run_is_recorded_and_the_others_go_on(tmp_path, monkeypatch, c
         return real(p)
 
     sweep = tmp_path / "sweep"
-    args = ("-m", "levers=none,extra_workers", "experiment.replicates=3", "run.years=1", "run.warmup_weeks=8",
-            f"hydra.sweep.dir={sweep}")
+    args = (
+        "-m",
+        "levers=none,extra_workers",
+        "experiment.replicates=3",
+        "run.years=1",
+        "run.warmup_weeks=8",
+        f"hydra.sweep.dir={sweep}",
+    )
     monkeypatch.setattr(jobs, "run_simulation", flaky)
     _in_process_sweep(args, monkeypatch, tmp_path)
     table = pd.read_parquet(sweep / "sweep.parquet")
@@ -222,8 +238,19 @@ def test_a_single_run_that_raises_exits_1_and_keeps_its_error(tmp_path, monkeypa
 
 def test_per_week_table_on_request(tmp_path, monkeypatch):
     sweep = tmp_path / "sweep"
-    _in_process_sweep(("-m", "levers=none,all", "experiment.replicates=2", "run.years=1", "run.warmup_weeks=8",
-                       "experiment.per_week=true", f"hydra.sweep.dir={sweep}"), monkeypatch, tmp_path)
+    _in_process_sweep(
+        (
+            "-m",
+            "levers=none,all",
+            "experiment.replicates=2",
+            "run.years=1",
+            "run.warmup_weeks=8",
+            "experiment.per_week=true",
+            f"hydra.sweep.dir={sweep}",
+        ),
+        monkeypatch,
+        tmp_path,
+    )
     weekly = pd.read_parquet(sweep / "weekly.parquet")
     assert len(weekly) == 4 * 53  # 4 runs x weeks 0..52
     assert set(weekly["scenario"]) == {"levers=none", "levers=all"}
@@ -316,10 +343,14 @@ BAD_SWEEPS = [
     (["-m", "+experiment=sensitivity", "experiment.sample.n=3"], "experiment.sample.n"),
     (["-m", "+experiment=sensitivity", "experiment.sample.method=fast"], "experiment.sample.method"),
     (["-m", "+experiment=sensitivity", "+experiment.sample.parameters={carers.nope:[0,1]}"], "carers.nope"),
-    (["-m", "+experiment=sensitivity", "+experiment.sample.parameters={carers.enquiry_to_assessment:[0.5,1.5]}"],
-     "experiment.sample.parameters.carers.enquiry_to_assessment"),
-    (["-m", "+experiment=sensitivity", "+experiment.sample.parameters={carers.enquiry_to_assessment:[0.5,0.4]}"],
-     "experiment.sample.parameters.carers.enquiry_to_assessment"),
+    (
+        ["-m", "+experiment=sensitivity", "+experiment.sample.parameters={carers.enquiry_to_assessment:[0.5,1.5]}"],
+        "experiment.sample.parameters.carers.enquiry_to_assessment",
+    ),
+    (
+        ["-m", "+experiment=sensitivity", "+experiment.sample.parameters={carers.enquiry_to_assessment:[0.5,0.4]}"],
+        "experiment.sample.parameters.carers.enquiry_to_assessment",
+    ),
     (["-m", "+experiment=optimise", "experiment.objective=happiness"], "experiment.objective"),
     (["-m", "+experiment=optimise", "budget.shares.fees=interval(-1,1)"], "budget.shares.fees"),
     (["-m", "+experiment=levers", "hydra.sweeper.params.levers=none,all"], "levers=..."),
@@ -342,12 +373,21 @@ def test_bad_sweep_definition_is_refused_in_one_line(args, field, capsys, tmp_pa
 def _fake_run(folder: Path, seed: int, outcome: float, overrides=(), config="run:\n  seed: 1\n"):
     folder.mkdir(parents=True)
     (folder / "config.yaml").write_text(config)
-    (folder / "metadata.json").write_text(json.dumps({"seed": seed, "experiment": "t", "job": 0, "row": None,
-                                                      "overrides": list(overrides)}))
+    (folder / "metadata.json").write_text(
+        json.dumps({"seed": seed, "experiment": "t", "job": 0, "row": None, "overrides": list(overrides)})
+    )
     for name in ("timeseries.parquet", "events.parquet"):  # a complete run has every file
         pd.DataFrame({"week": [0]}).to_parquet(folder / name)
-    (folder / "summary.json").write_text(json.dumps({"seed": seed, "outcomes": {"people_supported_end": outcome},
-                                                     "lever_costs_gbp": {"colocation": 1.5}, "shocks": {}}))
+    (folder / "summary.json").write_text(
+        json.dumps(
+            {
+                "seed": seed,
+                "outcomes": {"people_supported_end": outcome},
+                "lever_costs_gbp": {"colocation": 1.5},
+                "shocks": {},
+            }
+        )
+    )
 
 
 def test_collect_joins_parameters_to_outcomes_and_labels_scenarios(tmp_path):
@@ -365,10 +405,12 @@ def test_collect_joins_parameters_to_outcomes_and_labels_scenarios(tmp_path):
 
 
 def test_scenario_labels_keep_only_what_differs():
-    labels = scenario_labels([
-        ["+experiment=levers", "levers=none", "run.years=2", "run.seed=0"],
-        ["+experiment=levers", "levers=all", "run.years=2", "run.seed=5"],
-    ])
+    labels = scenario_labels(
+        [
+            ["+experiment=levers", "levers=none", "run.years=2", "run.seed=0"],
+            ["+experiment=levers", "levers=all", "run.years=2", "run.seed=5"],
+        ]
+    )
     assert labels == ["levers=none", "levers=all"]
     assert scenario_labels([["run.seed=1"], ["run.seed=2"]]) == ["baseline", "baseline"]
 
@@ -381,8 +423,9 @@ def test_collect_refuses_empty_folders_and_lists_a_corrupt_run_as_damaged(tmp_pa
     table = sweep_table(tmp_path)
     assert list(table["status"]) == ["damaged"]
     assert table["error"].iloc[0].startswith("summary.json: not valid")
-    proc = subprocess.run([sys.executable, "-m", "slsim.experiments.collect", str(tmp_path / "nowhere")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "slsim.experiments.collect", str(tmp_path / "nowhere")], capture_output=True, text=True
+    )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "no such folder" in proc.stderr
 
 
@@ -457,10 +500,13 @@ def test_sobol_indices_of_a_known_linear_function():
     from slsim.experiments.sampling import analyse, sample_matrix
     from slsim.experiments.config import params_from_cfg
 
-    cfg = compose_cfg([
-        "experiment.sample.method=sobol", "experiment.sample.n=1024",
-        "+experiment.sample.parameters={carers.base_exit_per_year:[0.0,1.0],carers.enquiry_to_assessment:[0.0,1.0]}",
-    ])
+    cfg = compose_cfg(
+        [
+            "experiment.sample.method=sobol",
+            "experiment.sample.n=1024",
+            "+experiment.sample.parameters={carers.base_exit_per_year:[0.0,1.0],carers.enquiry_to_assessment:[0.0,1.0]}",
+        ]
+    )
     sample = params_from_cfg(cfg).experiment.sample
     x = sample_matrix(sample)
     assert x.shape == (1024 * 4, 2)
@@ -475,10 +521,13 @@ def test_sample_rows_round_integer_parameters():
     from slsim.experiments.sampling import row_values
     from slsim.experiments.config import params_from_cfg
 
-    cfg = compose_cfg([
-        "experiment.sample.method=morris", "experiment.sample.n=4",
-        "+experiment.sample.parameters={scheme.scheme_workers:[1,5],carers.base_exit_per_year:[0.01,0.05]}",
-    ])
+    cfg = compose_cfg(
+        [
+            "experiment.sample.method=morris",
+            "experiment.sample.n=4",
+            "+experiment.sample.parameters={scheme.scheme_workers:[1,5],carers.base_exit_per_year:[0.01,0.05]}",
+        ]
+    )
     sample = params_from_cfg(cfg).experiment.sample
     for i in range(4 * 3):
         values = row_values(sample, i)
@@ -515,9 +564,15 @@ def test_a_budget_buys_whole_posts_and_a_fee_rise_of_its_share_of_the_fee_bill()
 BAD_BUDGETS = [
     (["budget=staff", "budget.gbp_per_year=90000", "budget.start_week=9999"], "budget.start_week=9999"),
     (["budget=fees", "budget.gbp_per_year=90000", "budget.start_week=5"], "budget.start_week=5"),
-    (["budget=staff", "budget.gbp_per_year=90000", "shocks=time_limited_investment",
-      "+shocks.events.budget_scheme_workers={kind:pandemic,start_week:5,duration_weeks:2,size:1}"],
-     "shocks.events.budget_scheme_workers"),
+    (
+        [
+            "budget=staff",
+            "budget.gbp_per_year=90000",
+            "shocks=time_limited_investment",
+            "+shocks.events.budget_scheme_workers={kind:pandemic,start_week:5,duration_weeks:2,size:1}",
+        ],
+        "shocks.events.budget_scheme_workers",
+    ),
     (["budget=fees", "budget.gbp_per_year=90000", "scheme.initial_people_supported=0"], "budget.shares.fees"),
 ]
 
@@ -547,6 +602,6 @@ def test_every_experiment_has_a_report(tiny_sweeps, name):
     section = {"shocks": "shocks", "sensitivity": "sensitivity"}.get(name)
     if section:  # the study's own figure is in its section
         start = page.index(f"<section id='{section}'>")
-        assert "data:image/png;base64," in page[start:page.index("</section>", start)]
+        assert "data:image/png;base64," in page[start : page.index("</section>", start)]
     if name == "optimise":
-        assert "budget.shares.scheme_workers" in page[page.index("<section id='optimisation'>"):]
+        assert "budget.shares.scheme_workers" in page[page.index("<section id='optimisation'>") :]

@@ -40,7 +40,10 @@ from slsim.simulation.run import RUN_FILES
 BASE = ("run.years=1", "run.warmup_weeks=0", "experiment.replicates=1", "experiment.sample.rows_per_job=1")
 # no shrinking: an example costs up to a second, and the failing command line is printed as found
 FUZZ = settings(
-    deadline=None, derandomize=True, database=None, phases=[Phase.explicit, Phase.generate],
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
@@ -72,8 +75,14 @@ GROUPS += ["hydra/launcher", "hydra/sweeper"]
 
 def test_the_schema_walk_covers_the_tree():
     names = {n for n, _ in LEAVES}
-    assert {"carers.base_enquiries_per_year", "social_work.teams.1.sl_by_default", "levers.colocation.enabled",
-            "experiment.sample.index", "budget.shares.fees", "shocks.scale"} <= names
+    assert {
+        "carers.base_enquiries_per_year",
+        "social_work.teams.1.sl_by_default",
+        "levers.colocation.enabled",
+        "experiment.sample.index",
+        "budget.shares.fees",
+        "shocks.scale",
+    } <= names
     assert len(NUMBERS) > 150 and len(SWITCHES) >= 19
 
 
@@ -89,7 +98,9 @@ NUMBER_TEXT = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(-(10**20), 10**20).map(str),
 )
-SWITCH_TEXT = st.sampled_from(["true", "false", "True", "2", "1", "0", "yes", "no", "on", "off", "null", "'true'", "[true]"])
+SWITCH_TEXT = st.sampled_from(
+    ["true", "false", "True", "2", "1", "0", "yes", "no", "on", "off", "null", "'true'", "[true]"]
+)
 NAME_TEXT = st.one_of(
     st.sampled_from(["learning_disability", "x", "", "a b", "..", "1abc", "[learning_disability]", "[nope]", "[]"]),
     st.sampled_from(WRONG_ANY),
@@ -115,8 +126,23 @@ def value_override(draw):
 
 @st.composite
 def unknown_key(draw):
-    top = draw(st.sampled_from(["", "scheme.", "carers.", "levers.colocation.", "social_work.teams.0.", "experiment.",
-                                "shocks.", "budget.shares.", "social_work.teams.9.", "hydra.launcher.", "run."]))
+    top = draw(
+        st.sampled_from(
+            [
+                "",
+                "scheme.",
+                "carers.",
+                "levers.colocation.",
+                "social_work.teams.0.",
+                "experiment.",
+                "shocks.",
+                "budget.shares.",
+                "social_work.teams.9.",
+                "hydra.launcher.",
+                "run.",
+            ]
+        )
+    )
     prefix = draw(st.sampled_from(["", "+", "++"]))
     return f"{prefix}{top}{draw(IDENT)}={draw(st.sampled_from(['1', 'x', '1.5', 'true']))}"
 
@@ -127,7 +153,11 @@ def group_choice(draw):
     options = list(group_options(group))
     if group == "experiment":
         options = []  # a valid experiment is a study: thousands of runs in a sweep, refused or long
-    name = draw(st.one_of(st.sampled_from(options or ["nope"]), IDENT, st.sampled_from(["", "null", "../levers", "[none,nope]"])))
+    name = draw(
+        st.one_of(
+            st.sampled_from(options or ["nope"]), IDENT, st.sampled_from(["", "null", "../levers", "[none,nope]"])
+        )
+    )
     plus = "+" if group == "experiment" else draw(st.sampled_from(["", "", "+"]))
     return f"{plus}{group}={name}"
 
@@ -135,8 +165,20 @@ def group_choice(draw):
 @st.composite
 def event(draw):
     fields = {
-        "kind": draw(st.sampled_from(["investment", "pandemic", "cost_of_living", "sw_turnover_spike",
-                                      "carer_retirement_wave", "funding_cut", "nope", "1"])),
+        "kind": draw(
+            st.sampled_from(
+                [
+                    "investment",
+                    "pandemic",
+                    "cost_of_living",
+                    "sw_turnover_spike",
+                    "carer_retirement_wave",
+                    "funding_cut",
+                    "nope",
+                    "1",
+                ]
+            )
+        ),
         "start_week": draw(st.sampled_from(["1", "2", "52", "53", "0", "-1", "1e9", "x", "1.5"])),
         "duration_weeks": draw(st.sampled_from(["1", "4", "0", "100000", "inf", "x"])),
         "size": draw(NUMBER_TEXT.filter(lambda t: "," not in t and "{" not in t and "$" not in t)),
@@ -152,7 +194,7 @@ def _path_text():
     plain = st.lists(parts, min_size=0, max_size=3)
     # half the paths climb with '..' somewhere (out of the working folder, or out of the example's root)
     climbing = st.tuples(plain, st.integers(0, 3), st.integers(1, 3)).map(
-        lambda t: t[0][: t[1]] + [".."] * t[2] + t[0][t[1]:]
+        lambda t: t[0][: t[1]] + [".."] * t[2] + t[0][t[1] :]
     )
     return st.one_of(plain, climbing).map("/".join)
 
@@ -164,12 +206,16 @@ ROOT = "@ROOT@"  # replaced by the example's own temporary folder
 def path_override(draw):
     """(multirun, override) of a setting that names a folder: hydra.run.dir (a run), hydra.sweep.dir
     (a sweep), experiment.name (either; in a sweep the folder is multirun/${experiment.name})."""
-    which, multirun = draw(st.sampled_from([
-        ("hydra.run.dir", False), ("hydra.sweep.dir", True), ("experiment.name", False), ("experiment.name", True),
-    ]))
+    which, multirun = draw(
+        st.sampled_from(
+            [("hydra.run.dir", False), ("hydra.sweep.dir", True), ("experiment.name", False), ("experiment.name", True)]
+        )
+    )
     text = draw(st.one_of(_path_text(), _path_text().map(lambda t: f"{ROOT}/{t}")))
     if which == "experiment.name":
-        text = draw(st.one_of(st.sampled_from(["..", ".", "a/b", "ok", "ok.v2", "-x", ".hidden", "x" * 101]), _path_text()))
+        text = draw(
+            st.one_of(st.sampled_from(["..", ".", "a/b", "ok", "ok.v2", "-x", ".hidden", "x" * 101]), _path_text())
+        )
     quoted = "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return multirun, f"{which}={quoted}"
 
@@ -246,7 +292,9 @@ def check_promise(overrides, own_dirs=False):
                 run_dir = work / run_dir
             home = root if any(ROOT in o for o in overrides) else work
             assert run_dir.resolve().is_relative_to(home.resolve()), f"{shown}\nran outside {home}: {run_dir}"
-        assert _complete(run_dir), f"{shown}\nincomplete run folder {run_dir}: {_snapshot(run_dir) if run_dir.exists() else 'missing'}"
+        assert _complete(run_dir), (
+            f"{shown}\nincomplete run folder {run_dir}: {_snapshot(run_dir) if run_dir.exists() else 'missing'}"
+        )
         for summary in [run_dir / "summary.json", *run_dir.glob("*/summary.json")]:
             if summary.exists():
                 _strict_json(summary)

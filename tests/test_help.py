@@ -47,6 +47,11 @@ def test_help_lists_every_config_group_with_its_options(help_run):
 
 def test_help_says_where_outputs_go(help_run):
     text = help_run[0].stdout
-    for where in ("outputs/<date>/<time>/", "multirun/<experiment.name>/", "multirun/sensitivity-sobol/",
-                  "sweep.parquet", "slsim-report FOLDER"):
+    for where in (
+        "outputs/<date>/<time>/",
+        "multirun/<experiment.name>/",
+        "multirun/sensitivity-sobol/",
+        "sweep.parquet",
+        "slsim-report FOLDER",
+    ):
         assert where in text, where

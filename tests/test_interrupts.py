@@ -25,8 +25,13 @@ JOBS = 4  # scenarios, a job each
 SEEDS = 6  # runs a job: enough that a signal after the first complete run lands mid-sweep
 RUNS = JOBS * SEEDS
 SWEEP = (
-    "-m", "levers=none,colocation,extra_workers,all", f"experiment.replicates={SEEDS}",
-    "run.years=2", "run.warmup_weeks=8", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2",
+    "-m",
+    "levers=none,colocation,extra_workers,all",
+    f"experiment.replicates={SEEDS}",
+    "run.years=2",
+    "run.warmup_weeks=8",
+    "hydra/launcher=joblib",
+    "hydra.launcher.n_jobs=2",
 )
 STOPPED = re.compile(rf"slsim: stopped: (\d+) of {RUNS} runs complete; run the same command to resume")
 WORKER_DIED = re.compile(
@@ -63,7 +68,7 @@ def descendants(pid: int) -> dict:
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         table[int(entry.name)] = (int(fields[1]), int(fields[19]), cmd)  # ppid, starttime
     found, todo = {}, [pid]
     while todo:
@@ -83,7 +88,7 @@ def alive(procs: dict) -> dict:
             stat = Path(f"/proc/{pid}/stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         if int(fields[19]) == start and fields[0] != "Z":
             left[pid] = cmd
     return left
@@ -248,7 +253,10 @@ def test_the_stop_line_says_how_to_resume(tmp_path, monkeypatch):
     interrupts.watch(tmp_path, 4, sweep=True, fixed=True)
     assert interrupts.stop_summary() == "1 of 4 runs complete (1 failed); run the same command to resume"
     interrupts.watch(tmp_path, None, sweep=True, fixed=False)  # a sweep folder named by the time
-    assert interrupts.stop_summary() == f"1 run complete (1 failed); to resume, run the same command with hydra.sweep.dir={tmp_path}"
+    assert (
+        interrupts.stop_summary()
+        == f"1 run complete (1 failed); to resume, run the same command with hydra.sweep.dir={tmp_path}"
+    )
     interrupts.watch(tmp_path / "0" / "seed-1", 1, sweep=False, fixed=False)
     assert interrupts.stop_summary() == f"the run is complete ({tmp_path / '0' / 'seed-1'})"
     interrupts.watch(tmp_path / "0" / "seed-2", 1, sweep=False, fixed=False)
@@ -260,7 +268,9 @@ def test_the_stop_line_says_how_to_resume(tmp_path, monkeypatch):
 def test_loky_s_error_for_a_dead_worker_names_the_signal():
     from slsim.experiments.interrupts import worker_died
 
-    text = "A worker process managed by the executor was unexpectedly terminated.\nThe exit codes of the workers are {%s}"
+    text = (
+        "A worker process managed by the executor was unexpectedly terminated.\nThe exit codes of the workers are {%s}"
+    )
     assert worker_died(RuntimeError(text % "SIGKILL(-9)")).how == "signal 9, SIGKILL"
     assert worker_died(RuntimeError(text % "EXIT(1)")).how == "exit code 1"
     assert worker_died(RuntimeError("something else")).how == ""

@@ -58,7 +58,9 @@ def check_state(m):
         for uid, carer in registry.items():
             assert carer.unique_id == uid, where
             assert carer.stage == stage, f"{where}: carer {uid} in {stage} registry has stage {carer.stage}"
-            assert uid not in households and all(uid not in r for s, r in m.registry.carers.items() if s != stage), where
+            assert uid not in households and all(uid not in r for s, r in m.registry.carers.items() if s != stage), (
+                where
+            )
             assert carer.reserved >= 0, f"{where}: carer {uid} reserved={carer.reserved}"
             assert len(carer.placed) + carer.reserved <= carer.capacity, (
                 f"{where}: carer {uid} over capacity: placed {len(carer.placed)} + reserved "
@@ -120,8 +122,14 @@ def check_state(m):
     assert len(ids) == len(set(ids)), f"{where}: a referral is in two stages"
 
     # counters kept up to date as events happen match a recount
-    assert m.registry.people_by_kind == {**dict.fromkeys(m.registry.people_by_kind, 0), **Counter(r.arrangement for r in arranged.values())}, where
-    assert m.registry.people_by_need == {**dict.fromkeys(m.registry.people_by_need, 0), **Counter(r.need for r in arranged.values())}, where
+    assert m.registry.people_by_kind == {
+        **dict.fromkeys(m.registry.people_by_kind, 0),
+        **Counter(r.arrangement for r in arranged.values()),
+    }, where
+    assert m.registry.people_by_need == {
+        **dict.fromkeys(m.registry.people_by_need, 0),
+        **Counter(r.need for r in arranged.values()),
+    }, where
 
     # bounded quantities stay in their range; teams keep their size (leavers are replaced)
     for carer in households.values():
@@ -130,7 +138,9 @@ def check_state(m):
         workers = m.teams[team.name]
         assert len(workers) == team.social_workers, f"{where}: team {team.name} has {len(workers)} workers"
         for w in workers:
-            assert w.in_post and 0.0 <= w.awareness <= 1.0 and 0.0 <= w.trust <= 1.0, f"{where}: social worker {w.unique_id}"
+            assert w.in_post and 0.0 <= w.awareness <= 1.0 and 0.0 <= w.trust <= 1.0, (
+                f"{where}: social worker {w.unique_id}"
+            )
 
     # every household is on exactly one scheme worker's caseload
     workers = [s for s in m.staff if s.role == Role.SCHEME_WORKER]
@@ -181,6 +191,7 @@ def arrangement_spans(events: pd.DataFrame, horizon: int):
     Arrangements still open end at horizon + 1. A person can have several arrangements (re-matched after a carer leaves): the
     k-th placement of a person pairs with their k-th ending, in event-log order.
     """
+
     def nth(kind):
         rows = events.loc[events["event"] == kind, ["referral_id", "week"]].copy()
         rows["k"] = rows.groupby("referral_id").cumcount()

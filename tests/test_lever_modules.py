@@ -18,13 +18,37 @@ from slsim.simulation.model import SharedLivesModel
 from slsim.simulation.params import LEVER_NAMES
 from slsim.simulation.stages import Role
 
-SMALL = ("run.warmup_weeks=0", "run.years=2", "scheme.scheme_workers=2", "scheme.initial_carers_approved=6",
-         "scheme.initial_people_supported=4")
-FIELDS = ("extra_inflation", "turnover_factor", "retirement_factor", "decision_factor", "enquiry_factor",
-          "monitoring_factor", "satisfaction_shift", "paid_break_weeks", "leadership_quality", "matching_weeks",
-          "word_of_mouth_factor", "champion_after", "champion_contacts_per_year", "enquiry_conversion",
-          "assessment_weeks", "person_agrees", "carer_agrees", "champion_enquiries", "contacts", "meetings_due",
-          "refer_log_odds", "by_default")
+SMALL = (
+    "run.warmup_weeks=0",
+    "run.years=2",
+    "scheme.scheme_workers=2",
+    "scheme.initial_carers_approved=6",
+    "scheme.initial_people_supported=4",
+)
+FIELDS = (
+    "extra_inflation",
+    "turnover_factor",
+    "retirement_factor",
+    "decision_factor",
+    "enquiry_factor",
+    "monitoring_factor",
+    "satisfaction_shift",
+    "paid_break_weeks",
+    "leadership_quality",
+    "matching_weeks",
+    "word_of_mouth_factor",
+    "champion_after",
+    "champion_contacts_per_year",
+    "enquiry_conversion",
+    "assessment_weeks",
+    "person_agrees",
+    "carer_agrees",
+    "champion_enquiries",
+    "contacts",
+    "meetings_due",
+    "refer_log_odds",
+    "by_default",
+)
 
 
 def snapshot(c: Conditions) -> dict:
@@ -79,7 +103,9 @@ def test_collaboration_levers():
     lv = params(*SMALL).levers
     got = changed("colocation")
     assert set(got) == {"refer_log_odds", "contacts"}
-    assert {t: v for t, v in got["refer_log_odds"][1].items() if v} == dict.fromkeys(lv.colocation.teams, lv.colocation.refer_weight)
+    assert {t: v for t, v in got["refer_log_odds"][1].items() if v} == dict.fromkeys(
+        lv.colocation.teams, lv.colocation.refer_weight
+    )
     assert [t for t, _ in got["contacts"][1]] == list(lv.colocation.teams)
     due = [w for w in range(1, 53) if conditions_at(with_lever("team_meetings"), w).meetings_due]
     assert len(due) == int(lv.team_meetings.meetings_per_year)

@@ -94,7 +94,9 @@ def measure(result) -> Run:
     out["extra_fees"] = float(rec["cost_extra_fees"].sum())
     # peer_network: weeks from the start of a (non-foster) assessment to approval, per carer
     all_kind, all_detail = ev["event"].astype(str), ev["detail"].astype(str)
-    starts = ev.loc[(all_kind == "assessment_start") & (all_detail != "foster") & (ev["week"] >= 1), ["carer_id", "week"]]
+    starts = ev.loc[
+        (all_kind == "assessment_start") & (all_detail != "foster") & (ev["week"] >= 1), ["carer_id", "week"]
+    ]
     approved = ev.loc[all_kind == "carer_approved", ["carer_id", "week"]]
     joined = starts.merge(approved, on="carer_id", suffixes=("_start", "_approved"))
     out["assessment_weeks"] = float((joined["week_approved"] - joined["week_start"]).mean())
@@ -343,8 +345,12 @@ def test_all_levers_act_from_week_1():
     for seed, lever, base in zip(SEEDS, runs("all"), runs("baseline")):
         w1, b1 = lever.week1, base.week1
         assert w1["scheme_workers_in_post"] == b1["scheme_workers_in_post"] + lv.extra_workers.posts, seed
-        assert w1["recruitment_officers_in_post"] == b1["recruitment_officers_in_post"] + lv.recruitment_post.posts, seed
-        assert w1["real_fee_index"] == pytest.approx(b1["real_fee_index"] * (1.0 + lv.fee_uplift.fee_increase), rel=1e-12)
+        assert w1["recruitment_officers_in_post"] == b1["recruitment_officers_in_post"] + lv.recruitment_post.posts, (
+            seed
+        )
+        assert w1["real_fee_index"] == pytest.approx(
+            b1["real_fee_index"] * (1.0 + lv.fee_uplift.fee_increase), rel=1e-12
+        )
         assert w1["sw_champions"] >= lv.sw_champions.initial_champions_per_team * len(TEAMS), seed
         assert w1["hours_available"] > b1["hours_available"], seed
     assert sum(r.out["max_council_posts"] > 0 for r in runs("all")) >= MOST * len(SEEDS)
@@ -412,13 +418,19 @@ BAD_LEVERS = {  # case -> (arguments, texts the error line must contain)
     "unknown lever": (["levers=bogus"], ["levers", "bogus"]),
     "unknown lever in a list": (["levers=[colocation,bogus]"], ["levers", "bogus"]),
     "unknown lever key": (["levers.bogus.enabled=true"], ["levers.bogus"]),
-    "unknown co-located team": (["levers.colocation.teams=[nope]"], ["levers.colocation.teams[0]", "nope", "unknown team"]),
+    "unknown co-located team": (
+        ["levers.colocation.teams=[nope]"],
+        ["levers.colocation.teams[0]", "nope", "unknown team"],
+    ),
     "unknown team met": (
         ["levers=team_meetings", "levers.team_meetings.teams=[transitions,nope]"],
         ["levers.team_meetings.teams[1]", "nope"],
     ),
     "unknown sl_by_default team": (["levers.sl_by_default.teams=[nope]"], ["levers.sl_by_default.teams[0]"]),
-    "strength out of range": (["levers=fee_uplift", "levers.fee_uplift.fee_increase=5"], ["levers.fee_uplift.fee_increase"]),
+    "strength out of range": (
+        ["levers=fee_uplift", "levers.fee_uplift.fee_increase=5"],
+        ["levers.fee_uplift.fee_increase"],
+    ),
     "unknown lever in a sweep": (["-m", "run.seed=1,2", "levers=colocation,bogus"], ["levers", "bogus"]),
     "strength out of range in a sweep": (
         ["--multirun", "levers=colocation", "levers.colocation.refer_weight=0.5,-1"],

@@ -15,8 +15,15 @@ TINY = ("run.years=3", "run.warmup_weeks=8")  # the pandemic preset starts in ye
 
 
 def test_run_many_gives_the_numbers_of_the_cli_sweep_table(tmp_path):
-    proc = slsim("-m", "levers=none,extra_workers", "shocks=none,pandemic", "experiment.replicates=2", *TINY,
-                 f"hydra.sweep.dir={tmp_path / 'sweep'}", cwd=tmp_path)
+    proc = slsim(
+        "-m",
+        "levers=none,extra_workers",
+        "shocks=none,pandemic",
+        "experiment.replicates=2",
+        *TINY,
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     sweep = pd.read_parquet(tmp_path / "sweep" / "sweep.parquet")
     scenarios = [f"levers={lv} shocks={sh}" for lv in ("none", "extra_workers") for sh in ("none", "pandemic")]
@@ -31,8 +38,11 @@ def test_run_many_gives_the_numbers_of_the_cli_sweep_table(tmp_path):
     assert len(both) == 8
     for col in outcomes:
         for ours, cli in zip(both[col], both[f"{col}_cli"]):
-            same = ours == cli or (ours is None and pd.isna(cli)) or (
-                isinstance(ours, float) and math.isnan(ours) and pd.isna(cli))
+            same = (
+                ours == cli
+                or (ours is None and pd.isna(cli))
+                or (isinstance(ours, float) and math.isnan(ours) and pd.isna(cli))
+            )
             assert same, f"{col}: run_many {ours!r}, sweep table {cli!r}"
 
 

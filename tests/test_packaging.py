@@ -38,11 +38,13 @@ def test_the_generic_names_are_not_importable(tmp_path, folder):
 
 
 def test_the_namespaced_modules_and_the_launcher_plugin_are_found(tmp_path):
-    code = ("import slsim.simulation.model, slsim.agents.carer, slsim.experiments.cli, slsim.analysis.report\n"
-            "from hydra.core.plugins import Plugins\n"
-            "from hydra.plugins.launcher import Launcher\n"
-            "names = {f'{c.__module__}.{c.__name__}' for c in Plugins.instance().discover(Launcher)}\n"
-            "print('hydra_plugins.slsim_launcher.joblib_launcher.SlsimJoblibLauncher' in names)")
+    code = (
+        "import slsim.simulation.model, slsim.agents.carer, slsim.experiments.cli, slsim.analysis.report\n"
+        "from hydra.core.plugins import Plugins\n"
+        "from hydra.plugins.launcher import Launcher\n"
+        "names = {f'{c.__module__}.{c.__name__}' for c in Plugins.instance().discover(Launcher)}\n"
+        "print('hydra_plugins.slsim_launcher.joblib_launcher.SlsimJoblibLauncher' in names)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip() == "True", proc.stderr[-2000:]
 

@@ -94,8 +94,10 @@ TEAM0 = r"social_work\.teams(\[0\]|\.0)"  # either spelling of list index 0
         (["social_work.trust_prior=1.0"], r"social_work\.trust_prior"),  # open interval
         (["economics.inflation_per_year=2"], r"economics\.inflation_per_year"),
         (["social_work.teams.2.social_workers=0"], r"social_work\.teams(\[2\]|\.2)\.social_workers"),
-        (["carers.capacity_mix.one=0", "carers.capacity_mix.two=0", "carers.capacity_mix.three=0"],
-         r"carers\.capacity_mix"),
+        (
+            ["carers.capacity_mix.one=0", "carers.capacity_mix.two=0", "carers.capacity_mix.three=0"],
+            r"carers\.capacity_mix",
+        ),
     ],
 )
 def test_out_of_range_raises_config_error_naming_the_field(overrides, field):

@@ -21,8 +21,9 @@ TINY = ("run.years=1", "run.warmup_weeks=8")
 
 
 def _as_user(umask: int, cwd: Path, *cmd) -> None:
-    proc = subprocess.run(list(map(str, cmd)), cwd=cwd, capture_output=True, text=True, timeout=600,
-                          preexec_fn=lambda: os.umask(umask))
+    proc = subprocess.run(
+        list(map(str, cmd)), cwd=cwd, capture_output=True, text=True, timeout=600, preexec_fn=lambda: os.umask(umask)
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
 
 
@@ -41,24 +42,73 @@ def _modes(root: Path) -> dict:
 @pytest.mark.parametrize("umask", [0o022, 0o027], ids=["umask-022", "umask-027"])
 def test_every_file_and_folder_follows_the_umask(tmp_path, umask):
     slsim, report = BIN / "slsim", BIN / "slsim-report"
-    _as_user(umask, tmp_path, slsim, "-m", "levers=none,all", "experiment.replicates=2", "experiment.per_week=true",
-             *TINY, "hydra.sweep.dir=sweep")
+    _as_user(
+        umask,
+        tmp_path,
+        slsim,
+        "-m",
+        "levers=none,all",
+        "experiment.replicates=2",
+        "experiment.per_week=true",
+        *TINY,
+        "hydra.sweep.dir=sweep",
+    )
     (tmp_path / "sweep" / "0" / "seed-42" / "events.parquet").write_bytes(b"PAR1 damaged")
-    _as_user(umask, tmp_path, slsim, "-m", "levers=none,all", "experiment.replicates=2", "experiment.per_week=true",
-             *TINY, "hydra.sweep.dir=sweep")  # moves the damaged run aside into .damaged-*/ and runs it again
+    _as_user(
+        umask,
+        tmp_path,
+        slsim,
+        "-m",
+        "levers=none,all",
+        "experiment.replicates=2",
+        "experiment.per_week=true",
+        *TINY,
+        "hydra.sweep.dir=sweep",
+    )  # moves the damaged run aside into .damaged-*/ and runs it again
     _as_user(umask, tmp_path, report, "sweep")
-    _as_user(umask, tmp_path, slsim, "-m", "+experiment=sensitivity", "experiment.sample.n=2",
-             "experiment.sample.rows_per_job=22", "experiment.replicates=1", *TINY, "hydra.sweep.dir=sens")
+    _as_user(
+        umask,
+        tmp_path,
+        slsim,
+        "-m",
+        "+experiment=sensitivity",
+        "experiment.sample.n=2",
+        "experiment.sample.rows_per_job=22",
+        "experiment.replicates=1",
+        *TINY,
+        "hydra.sweep.dir=sens",
+    )
     _as_user(umask, tmp_path, slsim, *TINY, "hydra.run.dir=one")
     _as_user(umask, tmp_path, report, "one", "--out", "one_report")
-    _as_user(umask, tmp_path, sys.executable, "-m", "slsim.experiments.calibration", "--seeds", "2", "--json",
-             "calibration.json", *TINY)
+    _as_user(
+        umask,
+        tmp_path,
+        sys.executable,
+        "-m",
+        "slsim.experiments.calibration",
+        "--seeds",
+        "2",
+        "--json",
+        "calibration.json",
+        *TINY,
+    )
 
     made = _modes(tmp_path)
-    for must in ("sweep/sweep.parquet", "sweep/weekly.parquet", "sweep/report/index.html", "sweep/0/seed-43/.lock",
-                 "sens/sensitivity.parquet", "one/metadata.json", "one_report/figures", "calibration.json"):
+    for must in (
+        "sweep/sweep.parquet",
+        "sweep/weekly.parquet",
+        "sweep/report/index.html",
+        "sweep/0/seed-43/.lock",
+        "sens/sensitivity.parquet",
+        "one/metadata.json",
+        "one_report/figures",
+        "calibration.json",
+    ):
         assert must in made, f"{must} was not written"
     assert any(p.startswith("sweep/0/seed-42/.damaged-") for p in made), "no damaged run was kept"
-    wrong = {p: f"{kind} {mode:o}" for p, (kind, mode) in made.items()
-             if mode != (0o777 if kind == "dir" else 0o666) & ~umask}
+    wrong = {
+        p: f"{kind} {mode:o}"
+        for p, (kind, mode) in made.items()
+        if mode != (0o777 if kind == "dir" else 0o666) & ~umask
+    }
     assert not wrong, f"not {0o666 & ~umask:o}/{0o777 & ~umask:o}: {dict(sorted(wrong.items())[:10])}"

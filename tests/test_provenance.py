@@ -19,9 +19,29 @@ from slsim.simulation.run import run_simulation, write_run_folder
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
 # CFF 1.2.0's top-level keys (schema.json: additionalProperties false) and the ones it requires
-CFF_KEYS = {"abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi", "identifiers",
-            "keywords", "license", "license-url", "message", "preferred-citation", "references", "repository",
-            "repository-artifact", "repository-code", "title", "type", "url", "version"}
+CFF_KEYS = {
+    "abstract",
+    "authors",
+    "cff-version",
+    "commit",
+    "contact",
+    "date-released",
+    "doi",
+    "identifiers",
+    "keywords",
+    "license",
+    "license-url",
+    "message",
+    "preferred-citation",
+    "references",
+    "repository",
+    "repository-artifact",
+    "repository-code",
+    "title",
+    "type",
+    "url",
+    "version",
+}
 CFF_REQUIRED = {"authors", "cff-version", "message", "title"}
 
 
@@ -93,6 +113,7 @@ def test_without_git_the_commit_is_unknown(fresh_stamp, monkeypatch, tmp_path, f
         fake.chmod(0o755)
         monkeypatch.setenv("PATH", str(tmp_path))
     else:
+
         def hangs(cmd, **kwargs):
             assert kwargs["timeout"] == provenance.GIT_TIMEOUT_SECONDS == 2.0
             raise subprocess.TimeoutExpired(cmd, kwargs["timeout"])
@@ -105,8 +126,23 @@ def test_a_copy_inside_another_clone_is_not_that_clones_commit(fresh_stamp, monk
     """An installed copy of slsim in a virtual environment inside some git clone: the clone's HEAD
     is not slsim's commit."""
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
-    subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q",
-                    "--allow-empty", "-m", "x"], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(tmp_path),
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "x",
+        ],
+        check=True,
+    )
     inside = tmp_path / "venv" / "site-packages"
     inside.mkdir(parents=True)
     monkeypatch.setattr(provenance, "ROOT", inside)
@@ -124,8 +160,9 @@ def test_a_copy_inside_another_clone_is_not_that_clones_commit(fresh_stamp, monk
 def one_run(tmp_path_factory):
     run_dir = tmp_path_factory.mktemp("run") / "run"
     p = params("run.years=1", "run.warmup_weeks=8")
-    write_run_folder(run_simulation(p), run_dir, "run:\n  seed: 42\n", {"experiment": "t", "job": 0,
-                                                                        "overrides": ["levers=none"]})
+    write_run_folder(
+        run_simulation(p), run_dir, "run:\n  seed: 42\n", {"experiment": "t", "job": 0, "overrides": ["levers=none"]}
+    )
     return run_dir
 
 
@@ -139,8 +176,10 @@ def test_every_run_records_the_slsim_that_made_it(one_run):
 def test_the_sweep_table_and_the_report_footer_carry_the_stamp(one_run, tmp_path):
     sweep = tmp_path / "sweep"
     (sweep / "0").mkdir(parents=True)
-    for name, stamp in (("seed-1", {"version": "0.1.0", "commit": "a" * 40, "dirty": True}),
-                        ("seed-2", None)):  # a run made before runs were stamped: version only
+    for name, stamp in (
+        ("seed-1", {"version": "0.1.0", "commit": "a" * 40, "dirty": True}),
+        ("seed-2", None),
+    ):  # a run made before runs were stamped: version only
         run = sweep / "0" / name
         run.mkdir()
         for f in one_run.iterdir():
@@ -168,12 +207,18 @@ def test_the_sweep_table_and_the_report_footer_carry_the_stamp(one_run, tmp_path
 def test_the_report_of_a_run_names_its_slsim(one_run, tmp_path):
     html = (build(one_run, tmp_path / "report") / "index.html").read_text()
     stamp = provenance.stamp()
-    footer = html[html.index("<footer>"):]
+    footer = html[html.index("<footer>") :]
     assert f"slsim {stamp['version']}" in footer
     assert (stamp["commit"] in footer) if stamp["commit"] != "unknown" else ("git commit unknown" in footer)
 
 
 def test_one_stamp_is_one_sentence():
-    runs = pd.DataFrame({"status": ["ok", "ok", "damaged"], "slsim_version": ["0.2.0", "0.2.0", None],
-                         "slsim_commit": ["b" * 40, "b" * 40, None], "slsim_dirty": [False, False, None]})
+    runs = pd.DataFrame(
+        {
+            "status": ["ok", "ok", "damaged"],
+            "slsim_version": ["0.2.0", "0.2.0", None],
+            "slsim_commit": ["b" * 40, "b" * 40, None],
+            "slsim_dirty": [False, False, None],
+        }
+    )
     assert made_by(runs) == f"<p>Results made by slsim 0.2.0, git commit {'b' * 40}.</p>"

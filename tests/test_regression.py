@@ -12,7 +12,9 @@ import pytest
 from slsim.simulation.run import versions
 from update_baseline import BASELINE, CASES, compute
 
-HOW_TO_UPDATE = "If this change of model output is intended, run `make baseline` and commit tests/baseline/regression.json."
+HOW_TO_UPDATE = (
+    "If this change of model output is intended, run `make baseline` and commit tests/baseline/regression.json."
+)
 
 
 def load_baseline() -> dict:

@@ -24,23 +24,39 @@ from slsim.analysis.report import main as report_main
 from helpers import REPO, slsim
 
 ARTEFACTS = REPO / "tests" / "artefacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 def chromium() -> str:
     exe = os.environ.get("SLSIM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(exe).exists():
-        pytest.fail(f"no chromium at {exe}: `make test` installs it (apt-get install chromium), "
-                    "or set SLSIM_CHROMIUM to a Chromium binary")
+        pytest.fail(
+            f"no chromium at {exe}: `make test` installs it (apt-get install chromium), "
+            "or set SLSIM_CHROMIUM to a Chromium binary"
+        )
     return exe
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("browser")
-    proc = slsim("-m", "levers=none,extra_workers,colocation,all", "experiment.replicates=2", "run.years=2",
-                 "run.warmup_weeks=8", f"hydra.sweep.dir={root / 'sweep'}", cwd=root)
+    proc = slsim(
+        "-m",
+        "levers=none,extra_workers,colocation,all",
+        "experiment.replicates=2",
+        "run.years=2",
+        "run.warmup_weeks=8",
+        f"hydra.sweep.dir={root / 'sweep'}",
+        cwd=root,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert report_main([str(root / "sweep")]) == 0
     return root / "sweep" / "report" / "index.html"

@@ -21,8 +21,15 @@ from helpers import slsim
 @pytest.fixture(scope="module")
 def made_sweep(tmp_path_factory):
     root = tmp_path_factory.mktemp("made")
-    proc = slsim("-m", "levers=none,extra_workers", "experiment.replicates=2", "run.years=1", "run.warmup_weeks=8",
-                 f"hydra.sweep.dir={root / 'sweep'}", cwd=root)
+    proc = slsim(
+        "-m",
+        "levers=none,extra_workers",
+        "experiment.replicates=2",
+        "run.years=1",
+        "run.warmup_weeks=8",
+        f"hydra.sweep.dir={root / 'sweep'}",
+        cwd=root,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return root / "sweep"
 
@@ -39,7 +46,8 @@ def snapshot(root) -> dict:
     """{relative path: content hash} of every file under ``root``."""
     return {
         p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 

@@ -47,8 +47,11 @@ def run_bytes(root: Path) -> dict:
 
 def snapshot(root: Path) -> dict:
     """{relative path: sha256} of every file under ``root``, hidden ones included."""
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def no_traceback(text: str) -> None:
@@ -122,8 +125,12 @@ time.sleep(float(sys.argv[2]))
 
 
 def _hold(run_dir: Path, seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", _HOLDER, str(run_dir), str(seconds)], stdout=subprocess.PIPE,
-                            text=True, cwd=Path(__file__).resolve().parent.parent)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(run_dir), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     assert proc.stdout.readline().strip() == "held"
     return proc
 
@@ -167,9 +174,14 @@ DAMAGES = {  # name -> (file it names in the error, how)
     "timeseries truncated": ("timeseries.parquet", lambda d: _truncate(d / "timeseries.parquet", 0.9)),
     "events missing": ("events.parquet", lambda d: (d / "events.parquet").unlink()),
     "metadata garbage": ("metadata.json", lambda d: (d / "metadata.json").write_text("\x00\x01")),
-    "summary with Infinity": ("summary.json", lambda d: (d / "summary.json").write_text(
-        (d / "summary.json").read_text().replace('"people_supported_end": ', '"people_supported_end": Infinity, "x": ',
-                                                  1))),
+    "summary with Infinity": (
+        "summary.json",
+        lambda d: (d / "summary.json").write_text(
+            (d / "summary.json")
+            .read_text()
+            .replace('"people_supported_end": ', '"people_supported_end": Infinity, "x": ', 1)
+        ),
+    ),
 }
 
 
@@ -205,8 +217,9 @@ def test_the_report_lists_damaged_runs(reference, tmp_path):
     run = sorted(p.parent for p in sweep.rglob("summary.json"))[0]
     _truncate(run / "summary.json")
     collect(sweep, quiet=True)
-    proc = subprocess.run([str(Path(sys.executable).parent / "slsim-report"), str(sweep)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "slsim-report"), str(sweep)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     page = (sweep / "report" / "index.html").read_text()
     assert "7 complete, 0 failed, 1 damaged" in page
@@ -270,10 +283,10 @@ def test_a_sweep_never_writes_into_a_run_folder_or_another_sweep(reference, tmp_
     single = tmp_path / "single"
     assert slsim(*TINY, f"hydra.run.dir={single}", cwd=tmp_path).returncode == 0
     before = snapshot(single)
+    assert "a sweep never writes into a run" in _refused(slsim(*SWEEP, f"hydra.sweep.dir={single}", cwd=tmp_path))
     assert "a sweep never writes into a run" in _refused(
-        slsim(*SWEEP, f"hydra.sweep.dir={single}", cwd=tmp_path))
-    assert "a sweep never writes into a run" in _refused(
-        slsim(*SWEEP, f"hydra.sweep.dir={single / 'inner'}", cwd=tmp_path))
+        slsim(*SWEEP, f"hydra.sweep.dir={single / 'inner'}", cwd=tmp_path)
+    )
     assert snapshot(single) == before
     sweep = tmp_path / "sweep"
     shutil.copytree(reference[0], sweep)
@@ -292,7 +305,8 @@ def test_a_refused_single_run_leaves_its_folder_untouched(tmp_path):
     same = slsim(*TINY, f"hydra.run.dir={run}", cwd=tmp_path)  # the same run again: nothing rewritten
     assert same.returncode == 0, same.stderr
     assert {name: (run / name).stat().st_mtime_ns for name in RUN_FILES} == {
-        name: stamps[run / name] for name in RUN_FILES}
+        name: stamps[run / name] for name in RUN_FILES
+    }
     assert json.loads((run / "summary.json").read_text())["outcomes"]
 
 
@@ -320,19 +334,29 @@ def test_collect_when_sweep_parquet_is_a_folder_is_one_line(reference, tmp_path,
     assert collect_main([str(sweep)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot write sweep.parquet" in err[0], err
-    proc = subprocess.run([str(Path(sys.executable).parent / "slsim-report"), str(sweep)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "slsim-report"), str(sweep)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 2 and "sweep.parquet: not a file" in proc.stderr and proc.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("summary", ['[1, 2]', '{"outcomes": "x"}', '{"outcomes": {"a": "b"}}',
-                                     '{"outcomes": {"a": 1}, "shocks": [1]}', '{"outcomes": {"a": NaN}}'])
+@pytest.mark.parametrize(
+    "summary",
+    [
+        "[1, 2]",
+        '{"outcomes": "x"}',
+        '{"outcomes": {"a": "b"}}',
+        '{"outcomes": {"a": 1}, "shocks": [1]}',
+        '{"outcomes": {"a": NaN}}',
+    ],
+)
 def test_the_report_of_a_run_with_a_wrong_shaped_summary_is_one_line(tmp_path, summary):
     run = tmp_path / "run"
     assert slsim(*TINY, f"hydra.run.dir={run}", cwd=tmp_path).returncode == 0
     (run / "summary.json").write_text(summary)
-    proc = subprocess.run([str(Path(sys.executable).parent / "slsim-report"), str(run)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "slsim-report"), str(run)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "summary.json" in proc.stderr, proc.stderr
     assert not (run / "report").exists()

@@ -39,14 +39,37 @@ PRESETS = {  # preset (configs/shocks/NAME.yaml) -> the name of its event
 ARMS = {"baseline": (), **{preset: (f"shocks={preset}",) for preset in PRESETS}}
 
 KEPT = (
-    "week", "people_supported", "support_decisions", "referrals_received", "new_enquiries",
-    "carer_mean_satisfaction", "social_worker_turnover", "sw_mean_awareness", "carer_exits",
-    "scheme_workers_in_post", "recruitment_officers_in_post", "real_fee_index", "cost_investment",
-    "pandemic_severity", "extra_inflation", "sw_turnover_factor", "retirement_factor", "posts_cut",
+    "week",
+    "people_supported",
+    "support_decisions",
+    "referrals_received",
+    "new_enquiries",
+    "carer_mean_satisfaction",
+    "social_worker_turnover",
+    "sw_mean_awareness",
+    "carer_exits",
+    "scheme_workers_in_post",
+    "recruitment_officers_in_post",
+    "real_fee_index",
+    "cost_investment",
+    "pandemic_severity",
+    "extra_inflation",
+    "sw_turnover_factor",
+    "retirement_factor",
+    "posts_cut",
 )
 SHOCK_KEYS = {
-    "kind", "size", "start_week", "end_week", "pre_level", "trough", "trough_week", "depth", "depth_pct",
-    "recovery_week", "weeks_to_recover",
+    "kind",
+    "size",
+    "start_week",
+    "end_week",
+    "pre_level",
+    "trough",
+    "trough_week",
+    "depth",
+    "depth_pct",
+    "recovery_week",
+    "weeks_to_recover",
 }
 
 
@@ -186,11 +209,15 @@ def test_cost_of_living_pushes_real_fees_below_the_baseline():
     for seed, shock, base in zip(SEEDS, runs("cost_of_living"), runs("baseline")):
         fee, fee0 = shock.ts["real_fee_index"], base.ts["real_fee_index"]
         assert (fee.loc[: first - 1] == fee0.loc[: first - 1]).all(), f"real fees moved before the event, seed {seed}"
-        assert (fee.loc[first:] < fee0.loc[first:]).all(), f"real fees not below the baseline from week {first}, seed {seed}"
+        assert (fee.loc[first:] < fee0.loc[first:]).all(), (
+            f"real fees not below the baseline from week {first}, seed {seed}"
+        )
         # prices rose faster in each of the event's weeks, by exactly the extra inflation
         inflation = params().economics.inflation_per_year
         ratio = fee.loc[last] / fee0.loc[last]
-        assert ratio == pytest.approx(((1.0 + inflation) / (1.0 + inflation + e.size)) ** (e.duration_weeks / 52), rel=1e-9)
+        assert ratio == pytest.approx(
+            ((1.0 + inflation) / (1.0 + inflation + e.size)) ** (e.duration_weeks / 52), rel=1e-9
+        )
 
 
 def test_sw_turnover_spike_raises_turnover_and_lowers_awareness_during_the_event():
@@ -204,8 +231,7 @@ def test_carer_retirement_wave_retires_more_carers_during_the_event():
     first, last = during("carer_retirement_wave")
     assert_signal("carer_retirement_wave", "retirement_factor", 1.0 + event("carer_retirement_wave").size, 1.0)
     mean, se = paired_values(
-        "carer_retirement_wave",
-        lambda r: int(((r.retirement_weeks >= first) & (r.retirement_weeks <= last)).sum()),
+        "carer_retirement_wave", lambda r: int(((r.retirement_weeks >= first) & (r.retirement_weeks <= last)).sum())
     )
     check(mean, se, +1, f"retirements in weeks {first}-{last}")
 
@@ -272,7 +298,9 @@ def test_investment_in_outreach_officers_buys_outreach_hours_and_raises_awarenes
         without.append(b)
     a = with_posts[0]
     assert a.loc[0, "outreach_officers_in_post"] == 0
-    assert (a.loc[1:156, "outreach_officers_in_post"] == 2).all() and (a.loc[157:, "outreach_officers_in_post"] == 0).all()
+    assert (a.loc[1:156, "outreach_officers_in_post"] == 2).all() and (
+        a.loc[157:, "outreach_officers_in_post"] == 0
+    ).all()
     assert (a["scheme_workers_in_post"] == without[0]["scheme_workers_in_post"]).all()
     assert (a.loc[1:156, "hours_outreach"] > without[0].loc[1:156, "hours_outreach"]).all()
     for column, how in (("sw_mean_awareness", "mean"), ("referrals_received", "sum")):
@@ -285,15 +313,20 @@ def test_investment_in_outreach_officers_buys_outreach_hours_and_raises_awarenes
 
 
 def test_funding_cut_cannot_cut_outreach_officers_the_scheme_does_not_have(capsys, tmp_path, monkeypatch):
-    line = refused(["shocks=funding_cut", "++shocks.events.funding_cut.post=outreach_officer"], capsys, tmp_path, monkeypatch)
+    line = refused(
+        ["shocks=funding_cut", "++shocks.events.funding_cut.post=outreach_officer"], capsys, tmp_path, monkeypatch
+    )
     assert "shocks.events.funding_cut.post" in line and "scheme_worker" in line
 
 
 def test_funding_cut_of_a_recruitment_post_cuts_that_post_or_is_refused():
     overrides = (
-        "run.years=3", "scheme.recruitment_officers=1", "shocks=funding_cut",
+        "run.years=3",
+        "scheme.recruitment_officers=1",
+        "shocks=funding_cut",
         "shocks.events.funding_cut.post=recruitment_officer",
-        "shocks.events.funding_cut.start_week=10", "shocks.events.funding_cut.duration_weeks=20",
+        "shocks.events.funding_cut.start_week=10",
+        "shocks.events.funding_cut.duration_weeks=20",
     )
     try:
         p = params(*overrides)
@@ -347,7 +380,9 @@ def baseline_result():
 
 
 def size_zero(preset):
-    return run_simulation(params(f"run.seed={IDENTITY_SEED}", f"shocks={preset}", f"shocks.events.{PRESETS[preset]}.size=0"))
+    return run_simulation(
+        params(f"run.seed={IDENTITY_SEED}", f"shocks={preset}", f"shocks.events.{PRESETS[preset]}.size=0")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -436,14 +471,21 @@ BAD_SHOCKS = {
     ),
     "unknown kind": (["shocks=pandemic", "shocks.events.pandemic.kind=plague"], ["shocks.events.pandemic.kind"]),
     "negative size": (["shocks=pandemic", "shocks.events.pandemic.size=-1"], ["shocks.events.pandemic.size"]),
-    "part of a post cut": (["shocks=funding_cut", "shocks.events.funding_cut.size=1.5"], ["shocks.events.funding_cut.size"]),
+    "part of a post cut": (
+        ["shocks=funding_cut", "shocks.events.funding_cut.size=1.5"],
+        ["shocks.events.funding_cut.size"],
+    ),
     "unknown preset": (["shocks=bogus"], ["shocks", "bogus"]),
     "start past the horizon in a sweep": (
         ["-m", "run.seed=1,2", "run.years=3,1", "shocks=pandemic"],
         ["shocks.events.pandemic.start_week", "run.years=1"],
     ),
     "overlap in a sweep": (
-        ["--multirun", "shocks=[pandemic,sw_turnover_spike]", "shocks.events.sw_turnover_spike.kind=sw_turnover_spike,pandemic"],
+        [
+            "--multirun",
+            "shocks=[pandemic,sw_turnover_spike]",
+            "shocks.events.sw_turnover_spike.kind=sw_turnover_spike,pandemic",
+        ],
         ["shocks.events.", "overlaps"],
     ),
 }
@@ -476,7 +518,9 @@ def test_documented_custom_event_override_adds_an_event():
 
 
 def test_added_event_with_negative_duration_names_the_field(capsys, tmp_path, monkeypatch):
-    line = refused(["+shocks.events.x={kind:pandemic,start_week:10,duration_weeks:-5,size:1}"], capsys, tmp_path, monkeypatch)
+    line = refused(
+        ["+shocks.events.x={kind:pandemic,start_week:10,duration_weeks:-5,size:1}"], capsys, tmp_path, monkeypatch
+    )
     assert "shocks.events.x.duration_weeks" in line, line
 
 

@@ -152,8 +152,10 @@ def test_every_number_has_an_upper_bound(default_params):
         ("+shocks.events.x={kind:pandemic,start_week:2,duration_weeks:4,size:inf}", "shocks.events.x.size"),
         ("+shocks.events.x={kind:funding_cut,start_week:2,duration_weeks:4,size:nan}", "shocks.events.x.size"),
         ("+shocks.events.x={kind:cost_of_living,start_week:2,duration_weeks:4,size:1e400}", "shocks.events.x.size"),
-        ("++experiment.sample.parameters={carers.spare_room:[0,inf],carers.carer_agrees:[0.1,0.9]}",
-         "experiment.sample.parameters.carers.spare_room=[0, inf]"),
+        (
+            "++experiment.sample.parameters={carers.spare_room:[0,inf],carers.carer_agrees:[0.1,0.9]}",
+            "experiment.sample.parameters.carers.spare_room=[0, inf]",
+        ),
         ("shocks.scale=nan", "shocks.scale"),
     ],
 )
@@ -178,8 +180,10 @@ def test_a_scaled_event_with_a_non_finite_size_is_refused_before_scaling():
         (["carers.base_enquiries_per_year=1e6"], "carers.base_enquiries_per_year"),
         (["social_work.teams.0.social_workers=5000"], "social_work.teams"),
         (["experiment.sample.n=1048576"], "experiment.sample.n"),
-        (["+shocks.events.x={kind:investment,start_week:2,duration_weeks:4,size:1e12}", "shocks.scale=0.5"],
-         "shocks.events.x.size"),
+        (
+            ["+shocks.events.x={kind:investment,start_week:2,duration_weeks:4,size:1e12}", "shocks.scale=0.5"],
+            "shocks.events.x.size",
+        ),
     ],
 )
 def test_sizes_past_their_upper_bound_are_refused(args, field, capsys, tmp_path, monkeypatch):
@@ -193,21 +197,35 @@ def test_sizes_past_their_upper_bound_are_refused(args, field, capsys, tmp_path,
     [
         # each team within its bound, together too many
         ([f"social_work.teams.{i}.social_workers=500" for i in range(5)], r"social_work\.teams: 2500 social workers"),
-        (["social_work.teams.0.social_workers=100", "social_work.teams.0.decisions_per_worker_per_year=100"],
-         r"social_work\.teams: .* support decisions a year"),
+        (
+            ["social_work.teams.0.social_workers=100", "social_work.teams.0.decisions_per_worker_per_year=100"],
+            r"social_work\.teams: .* support decisions a year",
+        ),
         # a cheap post makes an affordable investment buy millions of posts
-        (["economics.scheme_worker_cost_per_year=0.01", "+shocks.events.x={kind:investment,start_week:2,duration_weeks:4,size:1000}"],
-         r"shocks\.events\.x: investments and the budget would buy"),
+        (
+            [
+                "economics.scheme_worker_cost_per_year=0.01",
+                "+shocks.events.x={kind:investment,start_week:2,duration_weeks:4,size:1000}",
+            ],
+            r"shocks\.events\.x: investments and the budget would buy",
+        ),
         (["budget=staff", "budget.gbp_per_year=9100000"], r"budget\.shares\.scheme_workers: .* would buy 202"),
         # real fees compounding over a century would raise enquiries without end
-        (["run.years=100", "economics.fee_uplift_per_year=0.5"], r"economics\.fee_uplift_per_year=0\.5: real carer fees"),
-        (["carers.enquiry_fee_elasticity=5", "levers=fee_uplift", "levers.fee_uplift.fee_increase=2"],
-         r"economics\.fee_uplift_per_year=.*enquiries up to 243-fold"),
+        (
+            ["run.years=100", "economics.fee_uplift_per_year=0.5"],
+            r"economics\.fee_uplift_per_year=0\.5: real carer fees",
+        ),
+        (
+            ["carers.enquiry_fee_elasticity=5", "levers=fee_uplift", "levers.fee_uplift.fee_increase=2"],
+            r"economics\.fee_uplift_per_year=.*enquiries up to 243-fold",
+        ),
         # a fee rise the fee_uplift lever could not take (it failed inside the run)
         (["budget=fees", "budget.gbp_per_year=9000000"], r"budget\.gbp_per_year=9000000.0: the fee share buys"),
         # the sample's matrix
-        (["+experiment=sensitivity", "experiment.sample.n=32768"],  # nine parameters: 11 rows each
-         r"experiment\.sample\.n=32768: the sample would have 360448 rows"),
+        (
+            ["+experiment=sensitivity", "experiment.sample.n=32768"],  # nine parameters: 11 rows each
+            r"experiment\.sample\.n=32768: the sample would have 360448 rows",
+        ),
     ],
 )
 def test_jointly_too_large_is_refused(overrides, message):
@@ -308,8 +326,11 @@ def test_output_folders_must_stay_where_the_setting_says(args, setting, capsys, 
 def test_output_folder_under_a_file_is_refused(capsys, tmp_path, monkeypatch):
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")
-    for args in ([f"hydra.run.dir={blocker}/run"], [f"hydra.run.dir={blocker}"],
-                 ["-m", "run.years=1", f"hydra.sweep.dir={blocker}/deeper/sweep"]):
+    for args in (
+        [f"hydra.run.dir={blocker}/run"],
+        [f"hydra.run.dir={blocker}"],
+        ["-m", "run.years=1", f"hydra.sweep.dir={blocker}/deeper/sweep"],
+    ):
         line = _refused_as_given(args, capsys, tmp_path, monkeypatch)
         assert "a_file" in line and "is a file" in line, line
         (tmp_path / "work").rmdir()
@@ -374,8 +395,17 @@ def test_launcher_settings_are_checked(launcher, setting, capsys, tmp_path, monk
 def test_good_launcher_settings_pass():
     from slsim.experiments.checks import check_overrides
 
-    check_overrides(["-m", "run.seed=1,2", "hydra/launcher=joblib", "hydra.launcher.n_jobs=2",
-                     "hydra.launcher.timeout=600", "hydra.launcher.batch_size=1", "hydra.launcher.pre_dispatch=all"])
+    check_overrides(
+        [
+            "-m",
+            "run.seed=1,2",
+            "hydra/launcher=joblib",
+            "hydra.launcher.n_jobs=2",
+            "hydra.launcher.timeout=600",
+            "hydra.launcher.batch_size=1",
+            "hydra.launcher.pre_dispatch=all",
+        ]
+    )
     check_overrides(["-m", "run.seed=1,2", "hydra/launcher=submitit_local", "hydra.launcher.timeout_min=5"])
     check_overrides(["-m", "run.seed=1,2", "hydra/launcher=ray"])
 
@@ -389,8 +419,12 @@ def test_good_launcher_settings_pass():
         ["+experiment=sensitivity", "experiment.sample.index=704"],  # left .hydra/ behind
         ["-m", "+experiment=sensitivity", "experiment.sample.index=704"],  # a traceback
         ["-m", "+experiment=sensitivity", "experiment.sample.index=0,100000"],
-        ["+experiment=sensitivity", "experiment.sample.method=morris", "experiment.sample.n=2",
-         "experiment.sample.index=20"],  # 2 trajectories of 9 + 1 rows
+        [
+            "+experiment=sensitivity",
+            "experiment.sample.method=morris",
+            "experiment.sample.n=2",
+            "experiment.sample.index=20",
+        ],  # 2 trajectories of 9 + 1 rows
     ],
 )
 def test_sample_index_past_the_sample_is_refused(args, capsys, tmp_path, monkeypatch):
@@ -465,7 +499,11 @@ def test_every_json_writer_refuses_non_finite_numbers():
                     and node.func.value.id == "json"
                 ):
                     flags = {k.arg: k.value for k in node.keywords}
-                    strict = "allow_nan" in flags and isinstance(flags["allow_nan"], ast.Constant) and flags["allow_nan"].value is False
+                    strict = (
+                        "allow_nan" in flags
+                        and isinstance(flags["allow_nan"], ast.Constant)
+                        and flags["allow_nan"].value is False
+                    )
                     if not strict:
                         loose.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert not loose, f"json.dump(s) without allow_nan=False: {loose}"

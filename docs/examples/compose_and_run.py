@@ -26,8 +26,16 @@ def main(overrides: list) -> dict:
     result = run_simulation(params)
     people = result.timeseries[["week", "people_supported"]]
     print(f"people supported: week 0 {people.iloc[0, 1]}, week {people.iloc[-1, 0]} {people.iloc[-1, 1]}")
-    print(result.timeseries[["week", "people_supported", "hours_outreach", "carers_active"]].tail(3).to_string(index=False))
-    print(json.dumps({k: result.summary[k] for k in ("people_supported_end", "net_benefit_gbp", "payback_week")}, allow_nan=False))
+    print(
+        result.timeseries[["week", "people_supported", "hours_outreach", "carers_active"]]
+        .tail(3)
+        .to_string(index=False)
+    )
+    print(
+        json.dumps(
+            {k: result.summary[k] for k in ("people_supported_end", "net_benefit_gbp", "payback_week")}, allow_nan=False
+        )
+    )
     return result.summary
 
 

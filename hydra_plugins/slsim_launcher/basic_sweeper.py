@@ -50,8 +50,11 @@ class ComposedOnce:
 class SlsimBasicSweeper(BasicSweeper):
     def setup(self, *, hydra_context: HydraContext, task_function, config) -> None:
         loader = ComposedOnce(hydra_context.config_loader)
-        super().setup(hydra_context=HydraContext(config_loader=loader, callbacks=hydra_context.callbacks),
-                      task_function=task_function, config=config)
+        super().setup(
+            hydra_context=HydraContext(config_loader=loader, callbacks=hydra_context.callbacks),
+            task_function=task_function,
+            config=config,
+        )
 
     def validate_batch_is_legal(self, batch: Sequence[Sequence[str]]) -> None:
         self.hydra_context.config_loader.check(self.config, batch)

@@ -81,7 +81,9 @@ class SwChampions(Lever):
     def start(self, model) -> None:
         """The ``initial_champions_per_team`` most aware workers of each team become champions."""
         for workers in model.teams.values():
-            for worker in sorted(workers, key=lambda w: (-w.awareness, w.unique_id))[: self.p.initial_champions_per_team]:
+            for worker in sorted(workers, key=lambda w: (-w.awareness, w.unique_id))[
+                : self.p.initial_champions_per_team
+            ]:
                 worker.champion = True
 
     def champion_rules(self, rules: tuple) -> tuple:

@@ -35,7 +35,15 @@ from omegaconf import MISSING
 from slsim.simulation.budget import BUDGET_CHANNELS, BUDGET_POST_CHANNELS, BudgetParams, BudgetShares, week0_fee_bill  # noqa: F401
 from slsim.simulation.categories import ARRANGEMENTS, BANDS, NEEDS  # noqa: F401 (re-exported)
 from slsim.simulation.levers import LEVER_NAMES, LeversParams  # noqa: F401 (each lever's parameters live in its module)
-from slsim.simulation.params.mixes import ArrangementMix, BandMix, CapacityMix, NeedsMix, PerArrangement, PerNeed, SkillProbabilities  # noqa: F401
+from slsim.simulation.params.mixes import (
+    ArrangementMix,
+    BandMix,
+    CapacityMix,
+    NeedsMix,
+    PerArrangement,
+    PerNeed,
+    SkillProbabilities,
+)
 from slsim.simulation.params.people import CarerParams, ReferralParams, SocialWorkParams, TeamParams  # noqa: F401
 from slsim.simulation.params.scheme import CouncilParams, EconomicsParams, RunParams, SchemeParams, WorkloadParams  # noqa: F401
 from slsim.simulation.shocks import CUT_POSTS, POSTS, SHOCK_KINDS, ShockEvent, ShocksParams  # noqa: F401
@@ -172,6 +180,7 @@ class ModelParams(_Sealed):
         log_growth = math.log1p(max(rise, 0.0)) + years * math.log(max(per_year, 1.0))
         log_enquiries = log_growth * self.carers.enquiry_fee_elasticity
         if max(log_growth, log_enquiries) > math.log(MAX_FEE_GROWTH):
+
             def fold(x):
                 return f"{math.exp(min(x, 700.0)):.3g}"
 
@@ -189,7 +198,9 @@ class ModelParams(_Sealed):
         if b.gbp_per_year <= 0 or not any(money.values()):
             return  # nothing is spent
         if b.start_week > horizon:
-            raise ConfigError(f"budget.start_week={b.start_week}: allowed 1 <= x <= {horizon} (the horizon, run.years * 52)")
+            raise ConfigError(
+                f"budget.start_week={b.start_week}: allowed 1 <= x <= {horizon} (the horizon, run.years * 52)"
+            )
         for channel in BUDGET_POST_CHANNELS:
             name = f"budget_{channel}"
             if money[channel] > 0 and name in self.shocks.events:

@@ -1,16 +1,11 @@
 """Mixes (weights normalised on use) and values per need or per arrangement."""
 
-
 from dataclasses import dataclass
 
 from omegaconf import MISSING
 
 from slsim.simulation.categories import NEEDS
-from slsim.simulation.validation import (
-    _Mix,
-    _Sealed,
-    _V,
-)
+from slsim.simulation.validation import _Mix, _Sealed, _V
 
 
 @dataclass
@@ -53,8 +48,6 @@ class SkillProbabilities(PerNeed):
 
     def check(self, v: _V):
         v.probs(*NEEDS)
-
-
 
 
 @dataclass

@@ -17,7 +17,14 @@ from slsim.simulation.validation import (
     _Sealed,
     _V,
 )
-from slsim.simulation.params.mixes import ArrangementMix, BandMix, CapacityMix, NeedsMix, PerArrangement, SkillProbabilities
+from slsim.simulation.params.mixes import (
+    ArrangementMix,
+    BandMix,
+    CapacityMix,
+    NeedsMix,
+    PerArrangement,
+    SkillProbabilities,
+)
 
 
 @dataclass
@@ -63,7 +70,8 @@ class CarerParams(_Sealed):
         v.non_negative("enquiry_fee_elasticity", hi=5.0)
         v.non_negative("word_of_mouth_enquiries_per_year", hi=5.0)
         v.non_negative("foster_transitions_per_year", hi=100.0)
-        v.non_negative("enquiry_dropout_per_year",
+        v.non_negative(
+            "enquiry_dropout_per_year",
             "assessment_dropout_per_year",
             "base_exit_per_year",
             "retirement_exit_at_70_per_year",
@@ -77,7 +85,8 @@ class CarerParams(_Sealed):
         v.range("enquiry_weeks", 1, 104, integer=True)
         v.range("assessment_weeks", 1, 208, integer=True)
         v.range("foster_assessment_weeks", 1, 208, integer=True)
-        v.probs("satisfied_threshold",
+        v.probs(
+            "satisfied_threshold",
             "enquiry_to_assessment",
             "spare_room",
             "day_support_with_room",
@@ -183,7 +192,8 @@ class SocialWorkParams(_Sealed):
         for i, name in enumerate(names):
             if name in names[:i]:
                 raise ConfigError(f"social_work.teams[{i}].name={name!r}: team names must be unique")
-        v.probs("initial_awareness_mean",
+        v.probs(
+            "initial_awareness_mean",
             "newcomer_awareness_mean",
             "trust_prior",
             "trust_learning_rate",

@@ -1,19 +1,11 @@
 """Parameters of the run, the scheme and its team, the economy and the council."""
 
-
 from dataclasses import dataclass
 
 from omegaconf import MISSING
 
 from slsim.simulation.categories import ARRANGEMENTS
-from slsim.simulation.validation import (
-    HOURS_MAX,
-    MAX_INITIAL_PEOPLE,
-    STAFF_COST_MAX,
-    YEARS_MAX,
-    _Sealed,
-    _V,
-)
+from slsim.simulation.validation import HOURS_MAX, MAX_INITIAL_PEOPLE, STAFF_COST_MAX, YEARS_MAX, _Sealed, _V
 from slsim.simulation.params.mixes import ArrangementMix, PerArrangement
 
 
@@ -46,7 +38,8 @@ class WorkloadParams(_Sealed):
     enquiries_per_recruitment_hour: float = MISSING
 
     def check(self, v: _V):
-        v.non_negative("monitoring_hours_per_household_week",
+        v.non_negative(
+            "monitoring_hours_per_household_week",
             "monitoring_hours_per_arrangement_week",
             "matching_hours_per_week",
             "introduction_hours_per_week",
@@ -107,7 +100,8 @@ class EconomicsParams(_Sealed):
     def check(self, v: _V):
         v.range("inflation_per_year", -0.5, 1.0)
         v.range("fee_uplift_per_year", -0.5, 1.0)
-        v.non_negative("scheme_worker_cost_per_year",
+        v.non_negative(
+            "scheme_worker_cost_per_year",
             "manager_cost_per_year",
             "recruitment_officer_cost_per_year",
             "outreach_officer_cost_per_year",

@@ -54,10 +54,12 @@ def turnover(model, p_leave: float) -> None:
     for name, i in model.random.sample(everyone, n):
         old = teams[name][i]
         teams[name][i] = SocialWorker(
-            model, team=name, awareness=float(model.draw.awareness(model.rng, sw.newcomer_awareness_mean, 1)[0]),
+            model,
+            team=name,
+            awareness=float(model.draw.awareness(model.rng, sw.newcomer_awareness_mean, 1)[0]),
             trust=sw.trust_prior,
         )
-        model.registry.record(model.week, "social_worker_turnover", "social_worker_turnover",
-                              social_worker=old.unique_id, team=name)
+        model.registry.record(
+            model.week, "social_worker_turnover", "social_worker_turnover", social_worker=old.unique_id, team=name
+        )
         old.leave_post()
-
