@@ -79,17 +79,11 @@ def _ratio(num: float, den: float) -> float:
 
 
 def _end_mean(column: str):
-    def end_mean(v: RunView) -> float:
-        return float(v.end[column].mean())
-
-    return end_mean
+    return lambda v: float(v.end[column].mean())
 
 
 def _end_share(column: str):
-    def end_share(v: RunView) -> float:
-        return _ratio(v.end[column].sum(), v.end["people_supported"].sum())
-
-    return end_share
+    return lambda v: _ratio(v.end[column].sum(), v.end["people_supported"].sum())
 
 
 def _need(need: str):
@@ -119,11 +113,7 @@ def _household_exits(v: RunView) -> pd.Series:
 
 
 def _exit_share(reason: str):
-    def exit_share(v: RunView) -> float:
-        exits = _household_exits(v)
-        return float((exits == reason).mean()) if len(exits) else math.nan
-
-    return exit_share
+    return lambda v: float((_household_exits(v) == reason).mean()) if len(_household_exits(v)) else math.nan
 
 
 def _approval_weeks(v: RunView) -> float:
@@ -275,6 +265,30 @@ def measure_tables(timeseries: pd.DataFrame, events: pd.DataFrame, referrals=Non
     """Every measure from a run's tables (``referrals`` None: the measures that need it are NaN)."""
     view = RunView(timeseries, events, referrals)
     return {m.name: float(m.function(view)) for m in MEASURES}
+
+
+NOT_MODELLED = "not modelled yet"
+_NEEDS_REFERRALS = ("mental_health_team_share_mental_health", "older_adults_team_share_older_needs")
+_NEEDS_REFERRALS += ("crisis_share_of_referrals", "foster_transitions_per_year")
+
+
+def why_not(v: RunView, name: str) -> str:
+    """Why measure ``name`` is NaN in this run: starts with :data:`NOT_MODELLED` when the model lacks it."""
+    if name == "scheme_worker_turnover_per_year" and STAFF_TURNOVER_COLUMN not in v.ts.columns:
+        return f"{NOT_MODELLED}: scheme posts change only with funding (no '{STAFF_TURNOVER_COLUMN}' column)"
+    if name in _NEEDS_REFERRALS and v.referrals is None:
+        return "no referral table (RunResult.referrals; run folders do not keep it)"
+    if name.endswith("_3y") and v.last_week < TREND_YEARS * WEEKS_PER_YEAR:
+        return f"the run is shorter than {TREND_YEARS} years"
+    if name.startswith("pandemic_") and pandemic_window(v) is None:
+        return "no pandemic in the run"
+    return "nothing to measure in this run (no such events)"
+
+
+def explain(result) -> dict:
+    """For each measure that is NaN in this run, why (see :func:`why_not`)."""
+    view = RunView(result.timeseries, result.events, result.referrals)
+    return {m.name: why_not(view, m.name) for m in MEASURES if math.isnan(m.function(view))}
 
 
 def measure(result) -> dict:
