@@ -224,8 +224,8 @@ def check_odd(targets) -> list:
     problems = (
         [] if odd_updated(DOC.read_text(), data) == DOC.read_text() else ["docs/ODD.md block != docs/validation.json"]
     )
-    recorded = {r["target"]: (r["value"], r["lo"], r["hi"], r["measure"]) for r in data["rows"]}
-    current = {t.name: (t.value, t.lo, t.hi, t.measure) for t in targets}
+    recorded = {r["target"]: (r["value"], r["lo"], r["hi"], r["measure"], r["overrides"]) for r in data["rows"]}
+    current = {t.name: (t.value, t.lo, t.hi, t.measure, " ".join(t.overrides)) for t in targets}
     if recorded != current:
         changed = sorted(set(recorded.items()) ^ set(current.items()))
         problems.append(f"docs/validation.json targets differ from {targets.path.name}: {changed[:3]}")

@@ -1,15 +1,13 @@
 """Measures (simulation/measures.py) on small hand-built runs with known answers, and on a real run."""
 
 import math
-from types import SimpleNamespace
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from helpers import params
 from slsim.simulation.measures import MEASURE_NAMES, PIPELINE_EXIT_REASONS, explain, measure, measure_tables
-from slsim.simulation.run import run_simulation
+from slsim.simulation.run import RunResult, run_simulation
 
 WEEKS = 156  # three recorded years
 
@@ -48,6 +46,11 @@ def referrals(rows) -> pd.DataFrame:
 
 
 NO_EVENTS = events([])
+
+
+def result(ts, log=NO_EVENTS, refs=None) -> RunResult:
+    """A hand-built RunResult (no model run): only its tables matter to the measures."""
+    return RunResult(params=None, timeseries=ts, events=log, summary={}, lever_costs={}, shocks={}, referrals=refs)
 
 
 def test_levels_at_the_end_are_last_year_means():
@@ -112,7 +115,8 @@ def test_referral_measures_by_team_crisis_and_foster():
         + [(8, 102, "transitions", "learning_disability", False, "foster")]  # never placed
     )
     log = events([(9, "placement", 100, 1, "live_in"), (60, "placement", 100, 2, "live_in"), (20, "placement", 101, 3, "live_in")])  # fmt: skip
-    m = measure_tables(timeseries(), log, refs)
+    m = measure(result(timeseries(), log, refs))
+    assert m == measure_tables(timeseries(), log, refs)
     assert m["mental_health_team_share_mental_health"] == pytest.approx(0.75)
     assert m["older_adults_team_share_older_needs"] == pytest.approx(0.6)
     assert m["crisis_share_of_referrals"] == pytest.approx(1 / 9)  # foster referrals are not decisions
@@ -120,14 +124,14 @@ def test_referral_measures_by_team_crisis_and_foster():
 
 
 def test_without_a_referral_table_its_measures_are_nan_with_the_reason():
-    run = SimpleNamespace(timeseries=timeseries(), events=NO_EVENTS, referrals=None)
+    run = result(timeseries())
     m, why = measure(run), explain(run)
     for name in ("mental_health_team_share_mental_health", "crisis_share_of_referrals", "foster_transitions_per_year"):
         assert math.isnan(m[name]) and "referral table" in why[name]
 
 
 def test_staff_turnover_is_not_modelled_until_the_model_records_leavers():
-    run = SimpleNamespace(timeseries=timeseries(), events=NO_EVENTS, referrals=None)
+    run = result(timeseries())
     assert math.isnan(measure(run)["scheme_worker_turnover_per_year"])
     assert explain(run)["scheme_worker_turnover_per_year"].startswith("not modelled yet")
     leavers = np.zeros(WEEKS + 1, int)
@@ -141,7 +145,7 @@ def test_three_year_trend_and_its_absence_in_a_short_run():
     m = measure_tables(timeseries(people_supported=np.where(week < 100, 60, 70)), NO_EVENTS)
     assert m["people_change_3y"] == pytest.approx(70 / 60 - 1)
     assert m["carers_change_3y"] == 0
-    short = SimpleNamespace(timeseries=timeseries(weeks=104), events=NO_EVENTS, referrals=None)
+    short = result(timeseries(weeks=104))
     assert math.isnan(measure(short)["people_change_3y"])
     assert "shorter than 3 years" in explain(short)["people_change_3y"]
 
@@ -156,22 +160,22 @@ def test_pandemic_change_compares_the_quarter_before_with_the_end_of_its_first_y
     assert m["pandemic_change_live_in"] == pytest.approx(0.1)
     assert m["pandemic_change_day_support"] == pytest.approx(-0.25)
     assert m["pandemic_change_short_break"] == 0
-    plain = SimpleNamespace(timeseries=timeseries(), events=NO_EVENTS, referrals=None)
+    plain = result(timeseries())
     assert math.isnan(measure(plain)["pandemic_change_live_in"])
     assert explain(plain)["pandemic_change_live_in"] == "no pandemic in the run"
 
 
 def test_a_real_run_gives_every_measure_consistently_with_its_tables():
-    result = run_simulation(params("run.seed=3", "run.years=4", "shocks=pandemic"))
-    m = measure(result)
+    run = run_simulation(params("run.seed=3", "run.years=4", "shocks=pandemic"))
+    m = measure(run)
     assert tuple(m) == MEASURE_NAMES
-    assert set(explain(result)) == {"scheme_worker_turnover_per_year"}  # the only one the model lacks
+    assert set(explain(run)) == {"scheme_worker_turnover_per_year"}  # the only one the model lacks
     assert m["share_live_in"] + m["share_short_break"] + m["share_day_support"] == pytest.approx(1.0)
-    ev, ts = result.events, result.timeseries
+    ev, ts = run.events, run.timeseries
     exits = ev[(ev["event"] == "carer_exit") & (ev["week"] >= 1)]
     households = exits[~exits["detail"].isin(PIPELINE_EXIT_REASONS)]
     assert len(households) == ts["carer_exits"].iloc[1:].sum()  # the exit reasons split households from pipeline
-    refs = result.referrals
+    refs = run.referrals
     assert len(refs[refs["week"] >= 1]) == ts["referrals_received"].iloc[1:].sum()  # one row per referral made
     assert set(refs["referral_id"]) <= set(ev.loc[ev["event"] == "referral", "referral_id"])
     assert 0 <= m["idle_carer_share"] <= 1 and m["approval_weeks_median"] > 0

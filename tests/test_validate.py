@@ -131,3 +131,19 @@ def test_parallel_runs_give_the_same_table():
     one = validate.validate(TARGETS, 2, ["run.years=1", "run.warmup_weeks=10"])
     two = validate.validate(TARGETS, 2, ["run.years=1", "run.warmup_weeks=10"], jobs=2)
     pd.testing.assert_frame_equal(one, two)
+
+
+def test_write_odd_writes_the_record_and_the_block(tmp_path, monkeypatch):
+    doc, record = tmp_path / "ODD.md", tmp_path / "validation.json"
+    doc.write_text(f"# ODD\n\n{validate.START}\nOLD-BLOCK\n{validate.END}\n\n## next\n")
+    monkeypatch.setattr(validate, "DOC", doc)
+    monkeypatch.setattr(validate, "DOC_RECORD", record)
+    assert validate.main(["--seeds", "1", "--out", str(tmp_path / "v"), "--write-odd", "run.years=1"]) == 0
+    data = json.loads(record.read_text())
+    assert data == json.loads((tmp_path / "v" / "validation.json").read_text())
+    text = doc.read_text()
+    assert "OLD-BLOCK" not in text and text.endswith(f"{validate.END}\n\n## next\n") and "`people_per_staff`" in text
+    assert validate.check_odd(TARGETS) == []
+    assert validate.main(["--check-odd"]) == 0
+    doc.write_text(text.replace("`people_per_staff`", "`people`"))
+    assert validate.main(["--check-odd"]) == 1
