@@ -32,7 +32,7 @@ def _fmt(x) -> str:
 
 def validation_figure(table: pd.DataFrame, title: str = "Model against published targets") -> Figure:
     n = len(table)
-    fig = Figure(figsize=(11.0, 0.42 * n + 1.6), layout="constrained")
+    fig = Figure(figsize=(12.0, 0.42 * n + 1.8), layout="constrained")
     ax = fig.add_subplot()
     ax.axvspan(0.0, 1.0, color="#d9ead3", zorder=0, label="target interval")
     for i, row in enumerate(table.itertuples(index=False)):
@@ -57,8 +57,9 @@ def validation_figure(table: pd.DataFrame, title: str = "Model against published
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xticks([LEFT, 0.0, 0.5, 1.0, RIGHT], ["far below", "low end", "mid", "high end", "far above"])
     ax.set_xlabel(
-        "each row on its own scale: green band = target interval, grey tick = published value, "
-        "dot and line = model mean and its 95% interval over seeds"
+        "each row on its own scale: green band = target interval, grey tick = published value,\n"
+        "dot and line = model mean and its 95% interval over seeds",
+        fontsize=9,
     )
     counts = table["status"].value_counts()
     parts = [f"{counts.get(s, 0)} {s}" for s in STATUSES if counts.get(s, 0) or s in ("pass", "fail")]
