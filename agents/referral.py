@@ -66,12 +66,14 @@ class Referral(mesa.Agent):
 
     # -- verbs -----------------------------------------------------------------
     @classmethod
-    def refer(cls, model, person: dict, team: str, worker, tolerance_weeks: int) -> "Referral":
-        """A social worker of ``team`` refers ``person``; they wait up to ``tolerance_weeks``."""
+    def refer(cls, model, person: dict, team: str, worker, tolerance_weeks: int, route="social_worker") -> "Referral":
+        """A social worker of ``team`` refers ``person``; they wait up to ``tolerance_weeks``.
+        ``route``: how the referral came (:data:`slsim.simulation.events.REFERRAL_ROUTES`)."""
         ref = cls(model, **person, team=team, referrer=worker, tolerance_weeks=tolerance_weeks)
         reg = model.registry
         reg.referrals[ReferralStage.REFERRED][ref.unique_id] = ref
         reg.referred_total += 1
+        reg.referral_log.record(model.week, ref, route)
         reg.record(
             model.week,
             "referral",

@@ -1,7 +1,13 @@
-"""The event table: one row per thing that happened, with week and ids.
+"""The event table: one row per thing that happened, with week and ids; and the referral table.
 
 Columnar lists (appends are cheap); turned into a DataFrame once at the end.
 Ids are Mesa ``unique_id`` values, -1 where an event has no such party.
+
+:class:`ReferralLog` keeps one row per referral made (who the person is, which
+team referred them, by which route), so measures such as the needs mix by
+referring team or the share of crisis referrals can be computed
+(:mod:`slsim.simulation.measures`). It is kept in memory
+(``RunResult.referrals``) and not written to run folders.
 """
 
 import pandas as pd
@@ -51,5 +57,48 @@ class EventLog:
                 "social_worker_id": pd.array(self.social_worker_id, dtype="int64"),
                 "team": pd.array(self.team, dtype="string"),
                 "detail": pd.array(self.detail, dtype="string"),
+            }
+        )
+
+
+REFERRAL_ROUTES = (
+    "social_worker",  # a social worker's support decision (processes/referrals.py)
+    "foster",  # a young person turning 18 with a foster carer who applies (processes/pipeline.py)
+)
+
+
+class ReferralLog:
+    """One row per referral made: week, id, referring team, need, arrangement sought, crisis, band, route."""
+
+    __slots__ = ("week", "referral_id", "team", "need", "arrangement", "crisis", "complexity", "route")
+
+    def __init__(self):
+        for name in self.__slots__:
+            setattr(self, name, [])
+
+    def record(self, week, referral, route: str) -> None:
+        self.week.append(week)
+        self.referral_id.append(referral.unique_id)
+        self.team.append(referral.team)
+        self.need.append(referral.need)
+        self.arrangement.append(referral.arrangement)
+        self.crisis.append(bool(referral.crisis))
+        self.complexity.append(referral.complexity)
+        self.route.append(route)
+
+    def __len__(self):
+        return len(self.week)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "week": pd.array(self.week, dtype="int32"),
+                "referral_id": pd.array(self.referral_id, dtype="int64"),
+                "team": pd.array(self.team, dtype="string"),
+                "need": pd.array(self.need, dtype="string"),
+                "arrangement": pd.array(self.arrangement, dtype="string"),
+                "crisis": pd.array(self.crisis, dtype="bool"),
+                "complexity": pd.array(self.complexity, dtype="int8"),
+                "route": pd.Categorical(self.route, categories=REFERRAL_ROUTES),
             }
         )

@@ -9,6 +9,7 @@ agents to find a stage:
 * ``flows``: this week's counts (keys: :data:`slsim.simulation.outputs.FLOWS`),
   reset at the start of every week;
 * ``events``: the event table (:class:`slsim.simulation.events.EventLog`);
+* ``referral_log``: one row per referral made (:class:`slsim.simulation.events.ReferralLog`);
 * ``opened``: a log of carers where a place may have opened (approval, an
   ending, a release), which matching reads from where it last looked;
 * ``scheduled_ends``: a heap of (week, referral id, arrangement number,
@@ -20,7 +21,7 @@ agents to find a stage:
 flow, so the event table and the weekly flows cannot disagree.
 """
 
-from slsim.simulation.events import EventLog
+from slsim.simulation.events import EventLog, ReferralLog
 from slsim.simulation.outputs import FLOWS
 from slsim.simulation.params import ARRANGEMENTS, NEEDS
 from slsim.simulation.stages import CarerStage, ReferralStage
@@ -33,6 +34,7 @@ class Registry:
         self.closed = {ReferralStage.ENDED: 0, ReferralStage.WITHDRAWN: 0}
         self.flows = dict.fromkeys(FLOWS, 0)
         self.events = EventLog()
+        self.referral_log = ReferralLog()
         self.opened = []
         self.scheduled_ends = []
         self.people_by_kind = dict.fromkeys(ARRANGEMENTS, 0)

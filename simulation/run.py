@@ -37,6 +37,7 @@ class RunResult:
     summary: dict  # outcome name -> number (see slsim.simulation.outputs.OUTCOMES)
     lever_costs: dict  # lever -> GBP over the recorded weeks
     shocks: dict  # event name -> depth, trough and recovery
+    referrals: pd.DataFrame | None = None  # one row per referral made (simulation/events.py ReferralLog); not written
 
 
 def run_simulation(params: ModelParams) -> RunResult:
@@ -51,6 +52,7 @@ def run_simulation(params: ModelParams) -> RunResult:
         summary=summarise(ts, events),
         lever_costs=lever_costs(ts),
         shocks=shock_outcomes(ts, model.p.shocks.events),
+        referrals=model.registry.referral_log.to_frame(),
     )
 
 

@@ -63,5 +63,6 @@ def foster_transition(model) -> None:
     carer.start_assessment(detail="foster")
     team = "transitions" if "transitions" in model.teams else next(iter(model.teams))
     referrer = model.random.choice(model.teams[team])
-    ref = Referral.refer(model, person, team, referrer, rp.planned_wait_tolerance_weeks + cp.foster_assessment_weeks)
+    tolerance = rp.planned_wait_tolerance_weeks + cp.foster_assessment_weeks
+    ref = Referral.refer(model, person, team, referrer, tolerance, route="foster")
     ref.linked_carer = carer
