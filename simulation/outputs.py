@@ -79,18 +79,16 @@ def mean_wait_to_placement(events: pd.DataFrame, first_week: int = 1) -> float:
     the event log* (the log is in the order things happened, so a rematch later
     in the same week as a placement is not taken for its start).
     """
-    log = events.reset_index(drop=True)
-    log = log.assign(seq=np.arange(len(log), dtype="int64"))
-    refs = log.loc[log["event"] == "referral", ["referral_id", "seq", "week"]]
-    placed = log.loc[(log["event"] == "placement") & (log["week"] >= first_week), ["referral_id", "seq", "week"]]
-    if placed.empty or refs.empty:
-        return math.nan
-    joined = pd.merge_asof(
-        placed, refs.rename(columns={"week": "referred"}), on="seq", by="referral_id", direction="backward"
-    ).dropna(subset=["referred"])
-    if joined.empty:
-        return math.nan
-    return float((joined["week"] - joined["referred"]).mean())
+    latest: dict = {}  # referral_id -> week of its latest referral event so far in the log
+    waits = []
+    kinds, ids, weeks = (events[c].tolist() for c in ("event", "referral_id", "week"))
+    for kind, rid, week in zip(kinds, ids, weeks):
+        if kind == "referral":
+            latest[rid] = week
+        elif kind == "placement" and week >= first_week and rid in latest:
+            waits.append(week - latest[rid])
+    # whole weeks: the float sum is exact, so this equals the mean of any summation order
+    return float(sum(waits)) / len(waits) if waits else math.nan
 
 
 class Run:

@@ -15,6 +15,7 @@ import math
 from functools import partial
 from operator import attrgetter
 
+import numpy as np
 import pandas as pd
 
 from slsim.simulation.outputs import FLOW_COLUMNS
@@ -318,8 +319,23 @@ class WeeklyRecorder:
         for slot, width in zip(zip(*self._weeks), self._widths):
             if width:
                 for column in zip(*slot):
-                    data[next(names)] = column
+                    data[next(names)] = _column(column)
             else:
-                data[next(names)] = slot
+                data[next(names)] = _column(slot)
         df = pd.DataFrame(data, columns=self.columns) if self._weeks else pd.DataFrame(columns=self.columns)
         return df.astype({"week": "int32"})
+
+
+_NUMPY_DTYPE = {
+    frozenset({int}): "int64",
+    frozenset({float}): "float64",
+    frozenset({int, float}): "float64",
+    frozenset({bool}): "bool",
+}
+
+
+def _column(values: tuple):
+    """A column as the array pandas would infer from the Python values, built directly by numpy where
+    the values are plain ints, floats or bools (pandas' inference is most of to_frame's time)."""
+    dtype = _NUMPY_DTYPE.get(frozenset(map(type, values)))
+    return np.array(values, dtype=dtype) if dtype else values

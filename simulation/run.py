@@ -9,6 +9,7 @@ failed write leaves nothing behind. The caller holds the folder's claim
 (:mod:`slsim.simulation.runfolder`) while it writes.
 """
 
+import functools
 import json
 import os
 import platform
@@ -57,6 +58,12 @@ def run_simulation(params: ModelParams) -> RunResult:
 
 
 def versions() -> dict:
+    """The versions of Python and of the packages that make a run (a fresh dict each call)."""
+    return dict(_versions())
+
+
+@functools.cache
+def _versions() -> dict:  # looked up once per process: importlib.metadata reads the disk (~20 ms)
     out = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
