@@ -4,6 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CHROMIUM ?= chromium
 STAMP  := $(VENV)/.installed
+TEST_WORKERS ?= 2  # pytest-xdist processes for `make test` (CI has 2 cores); a test file stays in one process
 
 .PHONY: run test chromium bench bench-sweep baseline clean
 
@@ -25,7 +26,7 @@ run: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 ## chromium: the system's chromium for Playwright (its own browser download is not used); sudo only if not root
 chromium:
