@@ -5,7 +5,7 @@ The cost-effectiveness plane, the cost-effectiveness acceptability curve
 recorded years (cost, savings, net benefit at three savings rates, payback).
 """
 
-from slsim.analysis import figures
+from slsim.analysis import ce_figures
 from slsim.analysis import html as h
 from slsim.analysis.answer import ceac_summary, money, uncertainty
 from slsim.analysis.labels import scenario_label
@@ -19,7 +19,7 @@ def costbenefit_html(t: dict, s, seeds: list, years: float, figure, add, csv, or
     figure(
         "costbenefit",
         "ce_plane",
-        figures.ce_plane(a),
+        ce_figures.ce_plane(a),
         f"Cost-effectiveness plane: each option's extra people supported at the end against its extra cost a "
         f"year, both against {base} on the same seeds. Numbers are the ranks of the answer table (key on the "
         "right); up and left is better. Options far beyond the rest get their own panel so the others are not "
@@ -30,7 +30,7 @@ def costbenefit_html(t: dict, s, seeds: list, years: float, figure, add, csv, or
         figure(
             "costbenefit",
             "ceac",
-            figures.ceac_curve(curve, rank, s.savings_per_person_year, t.get("ceac_rest")),
+            ce_figures.ceac_curve(curve, rank, s.savings_per_person_year, t.get("ceac_rest")),
             f"Cost-effectiveness acceptability curve: for each amount a council would pay a year per extra "
             f"person supported (x), the share of the {len(seeds)} paired seeds in which the option gives the "
             f"highest net monetary benefit (that amount x extra people − extra cost a year; {base} counts as "

@@ -243,7 +243,7 @@ def compare_collectors(model, calls=DATACOLLECTOR_CALLS, repeats=5):
     """Median seconds for `calls` collects of the same reporters on one model: (DataCollector, WeeklyRecorder)."""
     from mesa import DataCollector
 
-    from slsim.simulation.reporters import WeeklyRecorder, build_reporters
+    from slsim.simulation.recorder import WeeklyRecorder, build_reporters
 
     dc_times, rec_times = [], []
     for _ in range(repeats):

@@ -33,7 +33,7 @@ from slsim.simulation.processes.economy import Books, Economy
 from slsim.simulation.processes.referrals import decision_rates
 from slsim.simulation.processes.staff_time import WeekHours
 from slsim.simulation.registry import Registry
-from slsim.simulation.reporters import WeeklyRecorder
+from slsim.simulation.recorder import WeeklyRecorder
 from slsim.simulation.stages import CarerStage
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from helpers import REPO, slsim
-from slsim.analysis import figures
+from slsim.analysis import ce_figures, figures
 from slsim.analysis.costbenefit import cost_benefit, run_cost_benefit
 from slsim.analysis.report import SECTIONS, build, load_settings, main as report_main
 from slsim.analysis.results import AnalysisError, load
@@ -234,12 +234,12 @@ def test_every_figure_renders_with_its_axes(tmp_path):
             "parameter",
         ),
         "ce_plane": (
-            figures.ce_plane(ce),
+            ce_figures.ce_plane(ce),
             "extra cost a year against the baseline",
             "extra people supported at the end",
         ),
         "ceac": (
-            figures.ceac_curve(curve, {"a": 1, "b": 2}, 500.0, curve[curve["scenario"] != "b"]),
+            ce_figures.ceac_curve(curve, {"a": 1, "b": 2}, 500.0, curve[curve["scenario"] != "b"]),
             "willingness to pay a year per extra person supported at the end",
             "probability most cost-effective",
         ),
