@@ -34,6 +34,7 @@ from slsim.analysis.results import AnalysisError, load
 from slsim.analysis.sections import SECTIONS, write as _write  # noqa: F401  (SECTIONS: the report's sections, in order)
 from slsim.analysis.settings import CONFIG_FILE, Settings, load_settings  # noqa: F401  (re-exported)
 from slsim.analysis.tables import analyse
+from slsim.simulation.permissions import umask
 
 REPORT_MARK = ".slsim-report.json"  # in every report folder: the results folder it reports
 _REPORT_ENTRIES = {"index.html", "figures", "tables", REPORT_MARK}
@@ -55,7 +56,7 @@ def build(path, out=None, settings: Settings | None = None) -> Path:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 700; a report is for colleagues too
+        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 700; a report is for colleagues too
         _write(results, settings, tables, tmp)
         (tmp / REPORT_MARK).write_text(json.dumps({"results": str(results.root.resolve())}, allow_nan=False) + "\n")
         if out.exists():  # a previous report of these results (checked): swapped, then removed
@@ -104,19 +105,6 @@ def check_out(out: Path, results_root: Path) -> None:
             f"--out {out}: exists and is not a report of {results_root}; "
             "give a new folder (slsim-report replaces only its own reports)"
         )
-
-
-def _umask() -> int:
-    """The process's umask, read without changing it where the system allows."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except OSError:
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def main(argv=None) -> int:

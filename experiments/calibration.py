@@ -22,7 +22,7 @@ import numpy as np
 from slsim.experiments.config import load_params
 from slsim.simulation.params import ARRANGEMENTS, NEEDS, ConfigError
 from slsim.simulation.run import run_simulation
-from slsim.simulation.runfolder import umask
+from slsim.simulation.permissions import umask
 
 # LGA 2025, Part one, 'Types of support arrangements': live-in 66% (60% in its executive
 # summary; 63% is the midpoint), short breaks 31%, day support 17%; normalised, since the

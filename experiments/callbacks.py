@@ -187,7 +187,11 @@ class Progress:
 
 
 def _stop_idle_workers() -> None:
-    """Stop joblib's worker processes once the sweep is over (else the exit waits on them)."""
+    """Stop joblib's worker processes once the sweep is over (else the exit waits on them).
+
+    loky's public ``get_reusable_executor()`` would start an executor when there is none, so the
+    module's ``_executor`` (the one joblib made, if any) is read here, and only here;
+    tests/test_interrupts.py::test_loky_keeps_its_executor_where_slsim_reads_it fails if loky moves it."""
     loky = sys.modules.get("joblib.externals.loky.reusable_executor")
     executor = getattr(loky, "_executor", None) if loky else None
     if executor is not None:

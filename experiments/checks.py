@@ -84,7 +84,10 @@ def check_overrides(args: list) -> None:
 
 
 def _parse_args(args: list):
-    """Hydra's own reading of the command line: its flags, and the overrides apart from them."""
+    """Hydra's own reading of the command line: its flags, and the overrides apart from them.
+
+    Hydra has no public API for its parser; this is the one place slsim reads it, and the CLI tests
+    of flags (tests/test_cli.py, tests/test_fuzz_cli.py) fail if Hydra changes it."""
     from hydra._internal.utils import get_args_parser
 
     parser = get_args_parser()

@@ -39,7 +39,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from slsim.simulation.runfolder import FAILED_FILE, SUMMARY_FILE, YAML_LOADER, DamagedRun, read_json, read_run, umask
+from slsim.simulation.permissions import umask
+from slsim.simulation.runfolder import FAILED_FILE, SUMMARY_FILE, YAML_LOADER, DamagedRun, read_json, read_run
 
 SWEEP_FILE = "sweep.parquet"
 WEEKLY_FILE = "weekly.parquet"

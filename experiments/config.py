@@ -233,12 +233,11 @@ def _reject_unknown_keys(node, schema, path: str) -> None:
     if not dataclasses.is_dataclass(schema) or not isinstance(node, DictConfig):
         return
     hints = {f.name: f.type for f in dataclasses.fields(schema)}
-    for key in node.keys():
+    for key, child in node.items_ex(resolve=False):  # the child nodes as written (no interpolation resolved)
         where = f"{path}.{key}" if path else str(key)
         if key not in hints:
             raise ConfigError(f"{where}: unknown key (allowed keys: {', '.join(hints)})")
         sub = hints[key]
-        child = node._get_node(key)
         args = getattr(sub, "__args__", None)
         if args and isinstance(child, ListConfig):
             for i, item in enumerate(child):

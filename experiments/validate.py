@@ -37,7 +37,7 @@ from slsim.experiments.targets import DEFAULT_TARGETS, load_targets
 from slsim.simulation.measures import NOT_MODELLED
 from slsim.simulation.params import ConfigError
 from slsim.simulation.provenance import ROOT, stamp
-from slsim.simulation.runfolder import umask_mode
+from slsim.simulation.permissions import umask_mode
 
 EXIT_BAD_INPUT = 2
 DEFAULT_OUT = Path("outputs/validation")

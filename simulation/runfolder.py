@@ -35,6 +35,8 @@ from pathlib import Path
 
 import yaml
 
+from slsim.simulation.permissions import umask_mode
+
 CONFIG_FILE = "config.yaml"
 SUMMARY_FILE = "summary.json"
 FAILED_FILE = "failed.json"
@@ -207,23 +209,3 @@ def new_partial(run_dir) -> Path:
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     return umask_mode(tempfile.mkdtemp(prefix=f"{PARTIAL_PREFIX}{os.getpid()}-", dir=run_dir))
-
-
-def umask_mode(path) -> Path:
-    """``path`` (a folder ``tempfile.mkdtemp`` made, mode 700) given the mode the umask allows, as any
-    folder slsim makes: colleagues who may read the sweep may read (and clear up) it too."""
-    os.chmod(path, 0o777 & ~umask())
-    return Path(path)
-
-
-def umask() -> int:
-    """The process's umask, read without changing it where the system allows (Linux)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except OSError:
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

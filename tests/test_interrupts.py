@@ -278,3 +278,15 @@ def test_loky_s_error_for_a_dead_worker_names_the_signal():
     assert worker_died(RuntimeError(text % "SIGKILL(-9)")).how == "signal 9, SIGKILL"
     assert worker_died(RuntimeError(text % "EXIT(1)")).how == "exit code 1"
     assert worker_died(RuntimeError("something else")).how == ""
+
+
+def test_loky_keeps_its_executor_where_slsim_reads_it():
+    """experiments/callbacks.py stops joblib's idle workers through loky's module-level ``_executor``
+    (no public accessor that does not start an executor): this fails if loky renames it."""
+    import joblib
+    from joblib.externals.loky import reusable_executor
+
+    joblib.Parallel(n_jobs=2, backend="loky")(joblib.delayed(abs)(-i) for i in range(2))
+    executor = getattr(reusable_executor, "_executor", None)
+    assert executor is not None and hasattr(executor, "shutdown")
+    executor.shutdown(wait=True, kill_workers=True)

@@ -14,7 +14,7 @@ Nothing else changes: the same configs, checked before any job starts.
 from collections import defaultdict
 from typing import Any, Sequence
 
-from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper  # Hydra's own sweeper: no public path
 from hydra.types import HydraContext
 
 
