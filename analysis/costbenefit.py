@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from slsim.simulation import outputs  # declarations only: no model imports
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 ARRANGEMENTS = ("live_in", "short_break", "day_support")
 COLUMNS = (
@@ -77,7 +78,7 @@ class _Run:
 
     def savings(self, savings: dict) -> np.ndarray:
         """Savings by week, week 0 first, GBP."""
-        return sum(self.people[a] * float(savings.get(a, 0.0)) for a in ARRANGEMENTS) / 52.0
+        return sum(self.people[a] * float(savings.get(a, 0.0)) for a in ARRANGEMENTS) / WEEKS_PER_YEAR
 
     def growth(self, savings: dict) -> np.ndarray:
         """Savings above week 0's by recorded week, GBP."""

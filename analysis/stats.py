@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as st
 
+from slsim.simulation.units import WEEKS_PER_YEAR
+
 LEVEL = 0.95
 
 
@@ -81,7 +83,7 @@ def growth(weekly: pd.DataFrame, target: float) -> pd.DataFrame:
         ts = ts.sort_values("week")
         people = ts["people_supported"].to_numpy(dtype=float)
         weeks = ts["week"].to_numpy()
-        years = (weeks[-1] - weeks[0]) / 52.0
+        years = (weeks[-1] - weeks[0]) / WEEKS_PER_YEAR
         reached = np.flatnonzero(people >= target)
         rows.append(
             {

@@ -16,6 +16,7 @@ from slsim.analysis.costbenefit import cost_benefit, paired_payback
 from slsim.analysis.results import AnalysisError, Results
 from slsim.analysis.settings import Settings
 from slsim.analysis.stats import default_baseline, growth, paired_effects, scenario_means
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 KEY_OUTCOMES = (
     "people_supported_end",
@@ -107,7 +108,7 @@ def analyse(results: Results, settings: Settings) -> dict:
             f"(scenarios: {', '.join(dict.fromkeys(runs['scenario']))})"
         )
     out["baseline"] = baseline
-    out["years"] = years = float(weekly["week"].max()) / 52 if len(weekly) else 0.0
+    out["years"] = years = float(weekly["week"].max()) / WEEKS_PER_YEAR if len(weekly) else 0.0
     level = settings.confidence
     outcomes = [o for o in KEY_OUTCOMES if o in runs.columns]
     out["means"] = scenario_means(runs, outcomes, level=level)

@@ -370,7 +370,7 @@ def test_analysis_never_imports_the_model():
     """analysis/ imports nothing of the model but the declarations of slsim.simulation.outputs, and importing
     all of it loads neither Mesa nor any other slsim module."""
     banned = ("slsim.simulation", "slsim.agents", "slsim.experiments", "mesa")
-    allowed = {"slsim.simulation.outputs", "slsim.simulation.permissions"}
+    allowed = {"slsim.simulation.outputs", "slsim.simulation.permissions", "slsim.simulation.units"}
     for path in (REPO / "analysis").glob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
@@ -392,9 +392,10 @@ def test_analysis_never_imports_the_model():
         "or m.startswith(('slsim.agents', 'slsim.experiments', 'slsim.simulation'))))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
-    assert proc.stdout.strip() == "['slsim.simulation', 'slsim.simulation.outputs', 'slsim.simulation.permissions']", (
-        proc.stdout
-    )
+    assert (
+        proc.stdout.strip()
+        == "['slsim.simulation', 'slsim.simulation.outputs', 'slsim.simulation.permissions', 'slsim.simulation.units']"
+    ), proc.stdout
 
 
 def test_the_compose_api_example_runs(tmp_path):

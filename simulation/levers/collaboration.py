@@ -56,7 +56,7 @@ class TeamMeetingsParams(LeverParams):
 
     def check(self, v: _V):
         super().check(v)
-        v.range("meetings_per_year", 0.0, 52.0)
+        v.range("meetings_per_year", 0.0, float(WEEKS_PER_YEAR))
         v.non_negative("hours_per_meeting", hi=HOURS_MAX)
 
 
@@ -96,7 +96,7 @@ class ReferralRouteParams(LeverParams):
     def check(self, v: _V):
         super().check(v)
         v.non_negative("refer_weight", hi=LOG_ODDS_MAX)
-        v.range("matching_weeks", 1, 52, integer=True)
+        v.range("matching_weeks", 1, WEEKS_PER_YEAR, integer=True)
 
 
 class ReferralRoute(Lever):

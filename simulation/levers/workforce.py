@@ -111,7 +111,7 @@ class CarerSupportParams(LeverParams):
 
     def check(self, v: _V):
         super().check(v)
-        v.range("paid_break_weeks_per_year", 0.0, 52.0)
+        v.range("paid_break_weeks_per_year", 0.0, float(WEEKS_PER_YEAR))
         v.probs("satisfaction_boost")
         v.non_negative("cost_per_household_per_year_gbp", hi=100_000.0)
 

@@ -17,6 +17,7 @@ from slsim.simulation.validation import (
     _Sealed,
     _V,
 )
+from slsim.simulation.units import WEEKS_PER_YEAR
 from slsim.simulation.params.mixes import (
     ArrangementMix,
     BandMix,
@@ -82,7 +83,7 @@ class CarerParams(_Sealed):
         v.non_negative("retirement_age_slope", hi=1.0)
         v.non_negative("fee_weight", "workload_weight", "support_weight", "breaks_weight", hi=10.0)
         v.non_negative("satisfaction_sd", hi=1.0)
-        v.range("enquiry_weeks", 1, 104, integer=True)
+        v.range("enquiry_weeks", 1, 2 * WEEKS_PER_YEAR, integer=True)
         v.range("assessment_weeks", 1, 208, integer=True)
         v.range("foster_assessment_weeks", 1, 208, integer=True)
         v.probs(
@@ -101,7 +102,7 @@ class CarerParams(_Sealed):
         v.range("age_mean", 18.0, 100.0)
         v.range("age_mean", self.age_min, self.age_max)
         v.range("age_sd", 0.0, 50.0)
-        v.range("paid_break_weeks_per_year", 0.0, 52.0)
+        v.range("paid_break_weeks_per_year", 0.0, float(WEEKS_PER_YEAR))
 
 
 @dataclass
@@ -127,7 +128,7 @@ class ReferralParams(_Sealed):
         v.non_negative("breakdown_per_year", "death_per_year", hi=HAZARD_MAX)
         v.non_negative("breakdown_unsupported_multiplier", "breakdown_dissatisfied_multiplier", hi=100.0)
         v.range("death_multiplier_older", 1.0, 100.0)
-        v.sub("introduction_weeks").non_negative(*ARRANGEMENTS, hi=52.0)
+        v.sub("introduction_weeks").non_negative(*ARRANGEMENTS, hi=float(WEEKS_PER_YEAR))
         v.sub("planned_end_per_year").non_negative(*ARRANGEMENTS, hi=HAZARD_MAX)
         for kind in ARRANGEMENTS:
             if self.introduction_weeks.get(kind) != int(self.introduction_weeks.get(kind)):

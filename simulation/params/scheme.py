@@ -7,6 +7,7 @@ from omegaconf import MISSING
 from slsim.simulation.categories import ARRANGEMENTS
 from slsim.simulation.validation import HOURS_MAX, MAX_INITIAL_PEOPLE, STAFF_COST_MAX, YEARS_MAX, _Sealed, _V
 from slsim.simulation.params.mixes import ArrangementMix, PerArrangement
+from slsim.simulation.units import WEEKS_PER_YEAR
 
 
 @dataclass
@@ -50,7 +51,7 @@ class WorkloadParams(_Sealed):
         v.non_negative("social_workers_reached_per_outreach_hour", hi=10.0)
         v.non_negative("enquiries_per_recruitment_hour", hi=1.0)
         v.non_negative("new_arrangement_weeks", hi=520, integer=True)
-        v.range("matching_weeks", 1, 52, integer=True)
+        v.range("matching_weeks", 1, WEEKS_PER_YEAR, integer=True)
         v.range("new_arrangement_monitoring_multiplier", 1.0, 10.0)
         v.probs("outreach_share", "awareness_gain_per_contact")
 
