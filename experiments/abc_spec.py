@@ -15,7 +15,7 @@ the targets file is fitted or left out with a reason.
 (generations, the walltime, ``min_epsilon`` and ``predictive_draws`` may change).
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from slsim.experiments.config import CONFIG_DIR
@@ -88,6 +88,19 @@ class Spec:
         return tuple(p.key for p in self.priors)
 
 
+def _setting(label: str, key: str, x):
+    """One abc setting checked against :data:`SETTINGS` (``label`` names it in the error)."""
+    lo, hi, integer = SETTINGS[key]
+    x = _number(label, x, integer=integer)
+    low_ok = x > lo if key in OPEN_LOW else x >= lo
+    high_ok = x < hi if key in OPEN_HIGH else x <= hi
+    if not (low_ok and high_ok):
+        low = f"{lo} {'<' if key in OPEN_LOW else '<='}"
+        high = f"{'<' if key in OPEN_HIGH else '<='} {hi}"
+        raise ConfigError(f"{label}={x!r}: allowed {low} x {high}")
+    return x
+
+
 def _settings(where: str, data) -> AbcSettings:
     if not isinstance(data, dict):
         raise ConfigError(f"{where}: a mapping expected (keys: {', '.join([*SETTINGS, 'aggregate'])})")
@@ -99,15 +112,8 @@ def _settings(where: str, data) -> AbcSettings:
     for key in allowed:
         if key not in data:
             raise ConfigError(f"{where}.{key}: missing (required keys: {', '.join(allowed)})")
-    for key, (lo, hi, integer) in SETTINGS.items():
-        x = _number(f"{where}.{key}", data[key], integer=integer)
-        low_ok = x > lo if key in OPEN_LOW else x >= lo
-        high_ok = x < hi if key in OPEN_HIGH else x <= hi
-        if not (low_ok and high_ok):
-            low = f"{lo} {'<' if key in OPEN_LOW else '<='}"
-            high = f"{'<' if key in OPEN_HIGH else '<='} {hi}"
-            raise ConfigError(f"{where}.{key}={x!r}: allowed {low} x {high}")
-        values[key] = x
+    for key in SETTINGS:
+        values[key] = _setting(f"{where}.{key}", key, data[key])
     if data["aggregate"] not in AGGREGATES:
         raise ConfigError(f"{where}.aggregate={data['aggregate']!r}: allowed {', '.join(AGGREGATES)}")
     return AbcSettings(**values, aggregate=data["aggregate"])
@@ -205,8 +211,8 @@ def load_spec(path=None, *, overrides=(), **settings) -> Spec:
     if not isinstance(priors, dict) or not priors:
         raise ConfigError(f"{path}: priors: allowed a non-empty mapping of dotted config key to prior")
     abc = _settings(f"{path}: abc", data["abc"])
-    if settings:
-        abc = _settings(f"{path}: abc (with the command's options)", {**asdict(abc), **settings})
+    if settings:  # the command's options (--population ...)
+        abc = replace(abc, **{k: _setting(f"--{k.replace('_', '-')}", k, v) for k, v in settings.items()})
     spec = Spec(
         path=path,
         targets=targets,

@@ -140,8 +140,8 @@ def calibrate(spec, out: Path, bases: dict, procs: int) -> int:
     written = o.write(out, posterior, pred, data, figures)
     counts = data["predictive"]["counts"]
     print(
-        f"slsim-calibrate: generation {history.max_t + 1}: {counts['pass']} of {len(spec.fit)} targets' predictive "
-        f"means inside their bands; wrote {', '.join(str(p) for p in written)}",
+        f"slsim-calibrate: done, {history.max_t + 1} generations: {counts['pass']} of {len(spec.fit)} targets' "
+        f"predictive means inside their bands; wrote {', '.join(str(p) for p in written)}",
         file=sys.stderr,
     )
     return 0
