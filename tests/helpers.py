@@ -1,19 +1,20 @@
 """Helpers shared by the tests and tests/update_baseline.py (no pytest needed).
 
 Parameters come from the real YAML (``load_params``), composed once per set of
-overrides; variants for property tests are made with ``evolve``, which uses
-``dataclasses.replace`` down a dotted path so the root re-validates the whole
-tree (no Hydra composition per example). All randomness is the model's own,
+overrides; variants for property tests are made with ``evolve``
+(:mod:`slsim.experiments.overrides`), which uses ``dataclasses.replace`` down a
+dotted path so the root re-validates the whole tree (no Hydra composition per
+example). All randomness is the model's own,
 seeded through ``run.seed``.
 """
 
-import dataclasses
 import functools
 import subprocess
 import sys
 from pathlib import Path
 
 from slsim.experiments.config import load_params
+from slsim.experiments.overrides import evolve  # noqa: F401 (tests import it from here)
 from slsim.experiments.settings import SlsimConfig
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,33 +29,6 @@ def _load(overrides: tuple) -> SlsimConfig:
 def params(*overrides: str) -> SlsimConfig:
     """Typed parameters of the default config with Hydra-style overrides (cached)."""
     return _load(tuple(overrides))
-
-
-def evolve(node, changes: dict):
-    """A copy of ``node`` with ``{"scheme.scheme_workers": 2, "social_work.teams.0.crisis_share": 0.1}``.
-
-    Works on the params tree (dataclasses, with lists of dataclasses); each
-    level is rebuilt with ``dataclasses.replace``, so the root's validation runs
-    on the result.
-    """
-    direct, nested = {}, {}
-    for key, value in changes.items():
-        head, _, rest = key.partition(".")
-        if rest:
-            nested.setdefault(head, {})[rest] = value
-        else:
-            direct[head] = value
-    if isinstance(node, (list, tuple)):
-        items = list(node)
-        for head, value in direct.items():
-            items[int(head)] = value
-        for head, sub in nested.items():
-            items[int(head)] = evolve(items[int(head)], sub)
-        return type(node)(items)
-    assert dataclasses.is_dataclass(node), f"cannot evolve {type(node).__name__}"
-    for head, sub in nested.items():
-        direct[head] = evolve(getattr(node, head), sub)
-    return dataclasses.replace(node, **direct)
 
 
 def refused(args, capsys, tmp_path, monkeypatch):
