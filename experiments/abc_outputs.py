@@ -41,7 +41,7 @@ import pandas as pd
 from slsim.experiments.abc_model import ParticleModel, SEED_HIGH
 from slsim.experiments.overrides import coerced
 from slsim.simulation.provenance import stamp
-from slsim.simulation.runfolder import umask_mode
+from slsim.simulation.permissions import umask_mode
 
 POSTERIOR_FILE = "posterior.parquet"
 PREDICTIVE_FILE = "predictive.parquet"
@@ -228,7 +228,9 @@ def write_parquet_with_meta(frame: pd.DataFrame, path: Path, meta: dict) -> None
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), META_KEY: json.dumps(meta).encode()})
+    table = table.replace_schema_metadata(
+        {**(table.schema.metadata or {}), META_KEY: json.dumps(meta, allow_nan=False).encode()}
+    )
     pq.write_table(table, path)
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from slsim.experiments.abc_spec import check_bounds, identity
 from slsim.simulation.params import ConfigError
-from slsim.simulation.runfolder import umask
+from slsim.simulation.permissions import umask
 
 DB_FILE = "abc.db"
 SPEC_FILE = "spec.json"
@@ -95,8 +95,9 @@ def prepare(spec, out: Path) -> dict:
         raise ConfigError(
             f"--out={out}: holds {DB_FILE} without {SPEC_FILE} (not slsim-calibrate's); give another --out"
         )
-    if stored is not None and stored != json.loads(json.dumps(identity(spec))):
-        changed = sorted(k for k in identity(spec) if json.loads(json.dumps(identity(spec)[k])) != stored.get(k))
+    wanted = json.loads(json.dumps(identity(spec), allow_nan=False))  # as it reads back from the folder
+    if stored is not None and stored != wanted:
+        changed = sorted(k for k in wanted if wanted[k] != stored.get(k))
         raise ConfigError(
             f"--out={out}: holds a calibration of a different spec ({', '.join(changed)} differ); "
             "give another --out (only generations, min_epsilon, max_walltime_minutes and predictive_draws may change)"

@@ -55,8 +55,9 @@ def _group_options():
     in_defaults = {next(iter(d)).replace("optional ", "") for d in defaults if OmegaConf.is_dict(d)}
     out = []
     # configs/base/ holds files loaded by path (base/levers@levers), not options of a group;
-    # configs/targets/ holds the published targets slsim-validate reads, not run configs
-    for group in sorted(p for p in CONFIGS.iterdir() if p.is_dir() and p.name not in ("base", "targets")):
+    # configs/targets/ (the published targets) and configs/abc/ (the calibration specs) are data read
+    # by slsim-validate and slsim-calibrate, not run configs
+    for group in sorted(p for p in CONFIGS.iterdir() if p.is_dir() and p.name not in ("base", "targets", "abc")):
         for option in sorted(group.glob("*.yaml")):
             prefix = "" if group.name in in_defaults else "+"
             out.append(f"{prefix}{group.name}={option.stem}")
