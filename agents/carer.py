@@ -1,7 +1,10 @@
 """A Shared Lives carer household.
 
-Stage: enquiry -> assessment -> approved (nobody placed) <-> active (supporting
-1-3 people) -> left. The household's make-up (places, arrangement types
+Stage: enquiry -> assessment -> approved (nobody placed) <-> active (someone
+placed) -> left. A household has 1-3 places; a live-in or day-support
+arrangement fills a place, a short break a share of one
+(``carers.short_breaks_per_place`` people's breaks fit in a place over a year),
+counted in whole slots (``free_slots``). The household's make-up (places, arrangement types
 offered, needs it can support, highest complexity band) is fixed at enquiry.
 Satisfaction moves each week toward a target set by the real fee level, the
 household's load, the support it gets from the scheme and its paid breaks;
@@ -54,7 +57,8 @@ class Carer(mesa.Agent):
         self.satisfaction = satisfaction  # 0-1
         self.placed = []  # Referral agents in arrangement with this household
         self.live_in_count = 0  # of whom live-in
-        self.reserved = 0  # places held for referrals in matching/introductions
+        self.reserved = 0  # referrals in matching/introductions holding room here
+        self.free_slots = capacity * model.slots_per_place  # room left, in slots (a place = slots_per_place)
         self.work_weeks = 0  # served weeks in the current pipeline stage
         self.work_weeks_needed = work_weeks_needed
         self.served = False  # scheme time reached this household's pipeline work this week
@@ -115,7 +119,7 @@ class Carer(mesa.Agent):
             for stage in (ReferralStage.MATCHING, ReferralStage.INTRODUCTIONS):
                 for ref in list(referrals[stage].values()):
                     if ref.carer is self:
-                        self.reserved -= 1
+                        self.unhold(ref)
                         ref.decline("carer_left")
         del model.registry.carers[self.stage][self.unique_id]
         self.stage = CarerStage.LEFT
@@ -127,8 +131,24 @@ class Carer(mesa.Agent):
 
     # -- state ------------------------------------------------------------
     @property
-    def free_places(self) -> int:
-        return self.capacity - len(self.placed) - self.reserved
+    def free_places(self) -> float:
+        """Room left, in places (a short break takes a share of one)."""
+        return self.free_slots / self.model.slots_per_place
+
+    @property
+    def load(self) -> float:
+        """Share of the household's room taken by people placed and matches in hand, 0-1."""
+        return 1.0 - self.free_slots / (self.capacity * self.model.slots_per_place)
+
+    def hold(self, referral) -> None:
+        """Room held for ``referral`` while matching and introductions go on."""
+        self.reserved += 1
+        self.free_slots -= referral.slots
+
+    def unhold(self, referral) -> None:
+        """The room held for ``referral`` is released (placed, declined, withdrawn or the carer left)."""
+        self.reserved -= 1
+        self.free_slots += referral.slots
 
     def can_support(self, referral) -> bool:
         """Household make-up fits the person (ignores free places).
@@ -145,6 +165,7 @@ class Carer(mesa.Agent):
     def take(self, referral) -> None:
         """A person placed with the household; an approved household becomes active."""
         self.placed.append(referral)
+        self.free_slots -= referral.slots
         if referral.arrangement == "live_in":
             self.live_in_count += 1
         if self.stage == CarerStage.APPROVED:
@@ -153,6 +174,7 @@ class Carer(mesa.Agent):
     def let_go(self, referral) -> None:
         """A person's arrangement with the household ended; with nobody left it is approved again."""
         self.placed.remove(referral)
+        self.free_slots += referral.slots
         if referral.arrangement == "live_in":
             self.live_in_count -= 1
         if not self.placed and self.stage == CarerStage.ACTIVE:
@@ -183,7 +205,7 @@ class Carer(mesa.Agent):
         """Satisfaction moves toward its target, the household ages a week and
         decides whether to leave. Returns the reason for leaving, or None."""
         placed = self.placed
-        target = w.target_base + self.temperament - w.workload_weight * (len(placed) / self.capacity)
+        target = w.target_base + self.temperament - w.workload_weight * self.load
         if self.live_in_count:
             target += w.breaks
         target = 0.0 if target < 0.0 else 1.0 if target > 1.0 else target
@@ -220,7 +242,7 @@ class CarerWeek:
 
     Satisfaction target = satisfaction_base + temperament
         + fee_weight * (real fee index - 1)
-        - workload_weight * (people placed / capacity - 0.5)
+        - workload_weight * (load - 0.5)   (load: share of the household's room taken)
         - support_weight * (1 - monitoring coverage)
         + breaks_weight * paid_break_weeks / 6   (households with someone live-in)
         + shift (pandemic: -satisfaction_drop * size; carer support lever: +boost)
@@ -285,7 +307,10 @@ def draw_carer(model, source: str, cp) -> dict:
         offers = {"day_support"}
     skills = frozenset(n for n in NEEDS if rnd.random() < getattr(cp.skills, n))
     max_complexity = 1 + rnd.choices(range(len(BANDS)), weights=cp.complexity_mix.shares())[0]
-    age = min(cp.age_max, max(cp.age_min, rnd.gauss(cp.age_mean, cp.age_sd)))
+    if source == "initial":  # a household approved years ago: the stock's older age profile
+        age = min(cp.initial_age_max, max(cp.age_min, rnd.gauss(cp.initial_age_mean, cp.initial_age_sd)))
+    else:
+        age = min(cp.age_max, max(cp.age_min, rnd.gauss(cp.age_mean, cp.age_sd)))
     return dict(
         source=source,
         capacity=capacity,

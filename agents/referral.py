@@ -48,6 +48,7 @@ class Referral(mesa.Agent):
         self.complexity = complexity  # 1-3
         self.arrangement = arrangement  # live_in, short_break, day_support
         self.crisis = crisis  # True: crisis, False: planned
+        self.slots = model.slots[arrangement]  # room it takes in a household, in slots
         self.team = team  # referring team name ("" at initialisation)
         self.referrer = referrer  # the SocialWorker who referred (None at initialisation)
         self.stage = stage
@@ -105,7 +106,7 @@ class Referral(mesa.Agent):
 
     def propose_to(self, carer) -> None:
         """Matching starts with ``carer``, who holds a place for this person meanwhile."""
-        carer.reserved += 1
+        carer.hold(self)
         self.carer = carer
         self.work_weeks = 0
         self.move_to(ReferralStage.MATCHING)
@@ -125,6 +126,8 @@ class Referral(mesa.Agent):
         self.move_to(ReferralStage.ARRANGED)
         self._arrange(self.carer, self.arrangement, flow="placements")
         model.observe_wait(model.week - self.referred_week)
+        if self.crisis:
+            model.observe_crisis(placed=True)
         if self.referrer is not None and self.referrer.in_post:
             self.referrer.learn_placed(model.p.social_work, model.conditions.champion_after)
 
@@ -158,12 +161,14 @@ class Referral(mesa.Agent):
         """Routed elsewhere after waiting past tolerance (a carer in matching gets the place back)."""
         model, reg = self.model, self.model.registry
         if self.carer is not None:
-            self.carer.reserved -= 1
+            self.carer.unhold(self)
             reg.opened.append(self.carer)
             self.carer = None
         self._close(ReferralStage.WITHDRAWN)
         reg.count("withdrawals")
         model.observe_wait(model.week - self.referred_week)
+        if self.crisis:
+            model.observe_crisis(placed=False)
         reg.record(model.week, "withdrawal", referral=self.unique_id, team=self.team)
         if self.referrer is not None and self.referrer.in_post:
             self.referrer.learn_routed_elsewhere(model.p.social_work)

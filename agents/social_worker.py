@@ -5,7 +5,9 @@ outreach and by champion colleagues; trust (0-1) moves up when a referral is
 placed and down when the person is routed elsewhere ("success breeds
 success"). The chance of referring is a logistic function of awareness, trust
 and the team's "Shared Lives considered by default" policy; in a crisis it is
-scaled down by the scheme's expected wait. After
+scaled by the teams' confidence that the scheme can place someone within days
+(``crisis_confidence``, learnt from crisis referrals placed or routed
+elsewhere: :meth:`slsim.simulation.model.SharedLivesModel.observe_crisis`). After
 ``champion_after_successes`` placements the worker champions Shared Lives to
 colleagues. A leaver (``leave_post``) is replaced in the same place of the
 team by a newcomer with low awareness (:mod:`slsim.simulation.processes.social_work`).
@@ -33,7 +35,7 @@ class SocialWorker(mesa.Agent):
         return self.model.week - self.joined_week
 
     def refer_probability(
-        self, sw, crisis: bool, expected_wait: float, sl_by_default: bool, bonus: float = 0.0
+        self, sw, crisis: bool, crisis_confidence: float, sl_by_default: bool, bonus: float = 0.0
     ) -> float:
         x = (
             bonus  # levers: co-location, a simple referral route (log-odds)
@@ -44,11 +46,11 @@ class SocialWorker(mesa.Agent):
         )
         p = 1.0 / (1.0 + math.exp(-x))
         if crisis:
-            p *= math.exp(-expected_wait / sw.crisis_wait_scale_weeks)
+            p *= crisis_confidence
         return p
 
-    def decide_to_refer(self, sw, crisis, expected_wait, sl_by_default, bonus=0.0) -> bool:
-        return self.random.random() < self.refer_probability(sw, crisis, expected_wait, sl_by_default, bonus)
+    def decide_to_refer(self, sw, crisis, crisis_confidence, sl_by_default, bonus=0.0) -> bool:
+        return self.random.random() < self.refer_probability(sw, crisis, crisis_confidence, sl_by_default, bonus)
 
     def hear_about_shared_lives(self, gain: float) -> None:
         """A contact (outreach, a champion) closes part of the gap to full awareness."""

@@ -14,6 +14,7 @@ Posts have a funder: ``core`` (scheme.*), ``lever:<name>``,
 :meth:`Conditions.funded_posts` says how many each pays for this week.
 """
 
+from slsim.simulation.categories import ARRANGEMENTS
 from slsim.simulation.levers import LEVERS
 from slsim.simulation.shocks import Shocks
 from slsim.simulation.stages import Role
@@ -59,6 +60,14 @@ class Conditions:
         self.enquiry_factor = max(0.0, 1.0 - shocks.pandemic * pandemic.enquiry_reduction)
         self.monitoring_factor = 1.0 + shocks.pandemic * pandemic.monitoring_increase
         shift = -shocks.pandemic * pandemic.satisfaction_drop
+        self.kind_factor = self.paused = None  # baseline: referrals of every kind as drawn, nothing paused
+        if shocks.pandemic or shocks.pandemic_after:
+            size, lasting = shocks.pandemic, min(1.0, shocks.pandemic_after * pandemic.day_support_lasting_loss)
+            factor = {k: max(0.0, 1.0 + size * pandemic.referral_change.get(k)) for k in ARRANGEMENTS}
+            factor["day_support"] *= 1.0 - lasting  # day services never fully restored
+            self.kind_factor = factor
+            if size:
+                self.paused = {k: size * pandemic.paused_per_year.get(k) for k in ARRANGEMENTS}
         breaks, quality = p.carers.paid_break_weeks_per_year, p.scheme.leadership_quality
         matching, wom = p.workload.matching_weeks, 1.0
         rules = (p.social_work.champion_after_successes, p.social_work.champion_contacts_per_year)

@@ -23,8 +23,9 @@ EVENT_KINDS = (
     "match_declined",
     "placement",  # detail: arrangement type ("initial" rows at initialisation)
     "withdrawal",  # routed elsewhere after waiting past tolerance
-    "arrangement_end",  # detail: planned, breakdown, death, carer_left (the person is then re-matched)
+    "arrangement_end",  # detail: planned, breakdown, death, pandemic (stopped by one), carer_left (the person is then re-matched)
     "social_worker_turnover",
+    "scheme_worker_leaver",  # a scheme worker leaves; the post is vacant for scheme.vacancy_weeks (detail: funder)
 )
 
 

@@ -58,10 +58,14 @@ class SharedLivesModel(mesa.Model):
         self.economy = Economy()
         self.books = Books()
         self.expected_wait = params.social_work.initial_expected_wait_weeks
+        self.crisis_confidence = params.social_work.initial_crisis_confidence
         self.hours = WeekHours()
+        self.vacancies = []  # (week filled, funder) of scheme-worker posts left vacant, in order of filling
         self.satisfied_households = 0
         self.mean_satisfaction = math.nan  # of approved households, set each week by the carers' process
 
+        k = self.slots_per_place = params.carers.short_breaks_per_place
+        self.slots = {"live_in": k, "short_break": 1, "day_support": k}  # room an arrangement takes, in slots
         self.draw = Drawers(params)
         self.conditions = Conditions(params)
         self.commissioner = Commissioner(self)
@@ -117,3 +121,9 @@ class SharedLivesModel(mesa.Model):
         """Social workers' belief about the scheme's wait moves toward a wait just seen."""
         a = self.p.social_work.expected_wait_smoothing
         self.expected_wait += a * (weeks - self.expected_wait)
+
+    def observe_crisis(self, placed: bool) -> None:
+        """Social workers' confidence that the scheme responds in a crisis moves toward a
+        crisis referral's outcome: 1 placed within the person's tolerance, 0 routed elsewhere."""
+        a = self.p.social_work.crisis_confidence_learning
+        self.crisis_confidence += a * ((1.0 if placed else 0.0) - self.crisis_confidence)

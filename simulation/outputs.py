@@ -56,6 +56,7 @@ FLOW_COLUMNS = {
     "council_investments": "council_investments",
     "breakdowns": "breakdowns",
     "social_worker_turnover": "social_worker_turnover",
+    "scheme_worker_leavers": "scheme_worker_leavers",
 }
 FLOWS = tuple(FLOW_COLUMNS.values())
 

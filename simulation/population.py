@@ -3,7 +3,8 @@
 ``build(model)`` creates, in this order (agent ids follow it): the scheme team
 (scheme workers, the manager, recruitment officers), each social-work team,
 the approved households, the people already placed with them, the
-households in assessment and the open enquiries. Every draw comes from the
+households in assessment, the open enquiries and the planned referrals
+waiting. Every draw comes from the
 model's generators.
 """
 
@@ -60,7 +61,7 @@ def build_social_workers(model) -> None:
             n,
             team=team.name,
             awareness=list(awareness),
-            trust=sw.trust_prior,
+            trust=sw.initial_trust,
             joined_week=list(model.week - tenure),
         )
         model.teams[team.name].extend(agents)
@@ -75,22 +76,64 @@ def build_carers_and_people(model) -> None:
         carer.allocate_worker()
     for _ in range(s.initial_people_supported):
         person = model.draw.person(model.random, initial=True)
-        fits = candidates(model, _PersonView(person))
+        fits = candidates(model, _PersonView(model, person))
         if not fits:
-            continue
+            carer = _household_for(model, person)
+            if carer is None:
+                continue  # every place is taken: the configured people outnumber the places
+            fits = [carer]
         Referral.placed_at_start(model, person, model.random.choice(fits))
     for _ in range(s.initial_carers_in_assessment):
         carer = Carer.enquire(model, "initial", cp.assessment_weeks, stage=CarerStage.ASSESSMENT)
         carer.work_weeks = model.random.randrange(cp.assessment_weeks)
     for _ in range(s.initial_enquiries):
         Carer.enquire(model, "initial", cp.enquiry_weeks)
+    build_waiting_referrals(model)
+
+
+def build_waiting_referrals(model) -> None:
+    """Planned referrals already waiting when the run starts (the referral pipeline in flight),
+    from teams in proportion to their support decisions, referred up to half a tolerance ago."""
+    n = model.p.scheme.initial_referrals
+    rates = model.decision_rates
+    if not n or sum(rates) <= 0:
+        return
+    rnd, tolerance = model.random, model.p.referrals.planned_wait_tolerance_weeks
+    names = list(model.teams)
+    for _ in range(n):
+        team = rnd.choices(names, weights=rates)[0]
+        person = model.draw.person(rnd, team=team)
+        waited = rnd.randrange(tolerance // 2 + 1)
+        ref = Referral.refer(model, person, team, rnd.choice(model.teams[team]), tolerance - waited)
+        ref.referred_week -= waited
+
+
+def _household_for(model, person):
+    """An approved household with a free place for someone already placed whom no household's
+    drawn make-up fits: a household that supports a person can support them, so its make-up
+    widens to the person (arrangement offered, need, complexity band). None if no place is free."""
+    free = [
+        c
+        for st in CarerStage.HOUSEHOLDS
+        for c in model.registry.carers[st].values()
+        if c.free_slots >= model.slots[person["arrangement"]]
+        and (person["arrangement"] == "day_support" or "live_in" in c.offers)
+    ]
+    if not free:
+        return None
+    carer = model.random.choice(free)
+    carer.offers = carer.offers | {person["arrangement"]}
+    carer.skills = carer.skills | {person["need"]}
+    carer.max_complexity = max(carer.max_complexity, person["complexity"])
+    return carer
 
 
 class _PersonView:
     """Attribute view of a drawn person (for compatibility checks before an agent exists)."""
 
-    def __init__(self, person):
+    def __init__(self, model, person):
         self.__dict__.update(person)
+        self.slots = model.slots[person["arrangement"]]
         self.excluded = ()
 
 
@@ -101,6 +144,9 @@ class Drawers:
         rp = p.referrals
         self.needs = NEEDS
         self.need_w = rp.needs_mix.shares()
+        self.team_need_w = {  # a team's own needs mix (mental-health, older-adults teams), else the scheme's
+            t.name: t.needs_mix.shares() if t.needs_mix is not None else self.need_w for t in p.social_work.teams
+        }
         self.kinds = ARRANGEMENTS
         self.kind_w = rp.arrangement_mix.shares()
         self.initial_kind_w = p.scheme.initial_arrangement_mix.shares()
@@ -108,9 +154,11 @@ class Drawers:
         self.band_w = rp.complexity_mix.shares()
         self.concentration = p.social_work.awareness_concentration
 
-    def person(self, rnd, initial=False) -> dict:
+    def person(self, rnd, initial=False, team=None) -> dict:
+        """A person placed at the start (``initial``) or referred by ``team`` (its needs mix)."""
+        need_w = self.need_w if team is None else self.team_need_w[team]
         return dict(
-            need=rnd.choices(self.needs, weights=self.need_w)[0],
+            need=rnd.choices(self.needs, weights=need_w)[0],
             complexity=rnd.choices(self.bands, weights=self.band_w)[0],
             arrangement=rnd.choices(self.kinds, weights=self.initial_kind_w if initial else self.kind_w)[0],
             crisis=False,

@@ -26,8 +26,19 @@ from typing import Any, Dict
 
 from omegaconf import MISSING
 
+from slsim.simulation.categories import ARRANGEMENTS
+from slsim.simulation.mixes import PerArrangement
 from slsim.simulation.stages import Role
-from slsim.simulation.validation import MAX_EVENTS, MAX_INVESTMENT_GBP, WEEKS_MAX, ConfigError, _Sealed, _V, _walk
+from slsim.simulation.validation import (
+    HAZARD_MAX,
+    MAX_EVENTS,
+    MAX_INVESTMENT_GBP,
+    WEEKS_MAX,
+    ConfigError,
+    _Sealed,
+    _V,
+    _walk,
+)
 from slsim.simulation.window import Window
 
 
@@ -91,10 +102,17 @@ class PandemicEffects(_Sealed):
     decision_reduction: float = MISSING
     enquiry_reduction: float = MISSING
     monitoring_increase: float = MISSING
+    referral_change: PerArrangement = MISSING
+    paused_per_year: PerArrangement = MISSING
+    day_support_lasting_loss: float = MISSING
 
     def check(self, v: _V):
-        v.probs("satisfaction_drop", "decision_reduction", "enquiry_reduction")
+        v.probs("satisfaction_drop", "decision_reduction", "enquiry_reduction", "day_support_lasting_loss")
         v.non_negative("monitoring_increase", hi=10.0)
+        v.sub("referral_change").range("live_in", -1.0, 1.0)
+        v.sub("referral_change").range("short_break", -1.0, 1.0)
+        v.sub("referral_change").range("day_support", -1.0, 1.0)
+        v.sub("paused_per_year").non_negative(*ARRANGEMENTS, hi=HAZARD_MAX)
 
 
 @dataclass
@@ -163,6 +181,7 @@ class Shocks:
     def __init__(self, params):
         self.events = tuple((name, e, window(e)) for name, e in params.shocks.events.items())
         self.pandemic = 0.0  # severity this week
+        self.pandemic_after = 0.0  # severity of pandemics that have ended (lasting effects)
         self.extra_inflation = 0.0  # a year
         self.turnover_factor = 1.0
         self.retirement_factor = 1.0
@@ -178,6 +197,9 @@ class Shocks:
             return
         events = [e for _, e, w in self.events if w.active(week)]
         self.pandemic = sum((e.size for e in events if e.kind == "pandemic"), 0.0)
+        self.pandemic_after = sum(
+            (e.size for _, e, w in self.events if e.kind == "pandemic" and w.end_week <= week), 0.0
+        )
         self.extra_inflation = sum((e.size for e in events if e.kind == "cost_of_living"), 0.0)
         self.turnover_factor = 1.0 + sum(e.size for e in events if e.kind == "sw_turnover_spike")
         self.retirement_factor = 1.0 + sum(e.size for e in events if e.kind == "carer_retirement_wave")

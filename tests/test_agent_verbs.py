@@ -43,6 +43,7 @@ def household(model, stage=CarerStage.APPROVED) -> Carer:
     """A household able to take anyone: three places, every arrangement and need, top complexity."""
     carer = Carer.enquire(model, "campaign", 1)
     carer.capacity, carer.max_complexity = 3, 3
+    carer.free_slots = 3 * model.slots_per_place  # room follows capacity (set at creation)
     carer.offers = frozenset({"live_in", "short_break", "day_support"})
     carer.skills = frozenset({"learning_disability", "mental_health", "older_age"})
     if stage != CarerStage.ENQUIRY:
@@ -98,9 +99,10 @@ def test_a_match_from_proposal_to_placement(model):
     assert model.registry.referred_total >= 1 and last_event(model)[0] == "referral"
     ref.propose_to(carer)
     assert carer.reserved == 1 and ref.carer is carer and ref.stage == ReferralStage.MATCHING
+    assert carer.free_slots == carer.capacity * model.slots_per_place - ref.slots
     ref.introduce()
     assert ref.stage == ReferralStage.INTRODUCTIONS and ref.unique_id in model.registry.referrals[ref.stage]
-    carer.reserved -= 1  # matching does this when introductions end
+    carer.unhold(ref)  # matching does this when introductions end
     referrer, trust = ref.referrer, ref.referrer.trust
     wait_before = model.expected_wait
     ref.place()
@@ -114,7 +116,7 @@ def test_a_match_from_proposal_to_placement(model):
 def test_decline_sends_the_person_back_and_excludes_that_carer(model):
     carer, ref = household(model), referred(model)
     ref.propose_to(carer)
-    carer.reserved -= 1
+    carer.unhold(ref)
     ref.decline("declined")
     assert ref.stage == ReferralStage.REFERRED and ref.carer is None and carer.unique_id in ref.excluded
     assert ref.scan_version == -1 and model.registry.opened[-1] is carer
@@ -127,6 +129,7 @@ def test_withdraw_closes_the_referral_and_frees_a_held_place(model):
     referrer, trust = ref.referrer, ref.referrer.trust
     ref.withdraw()
     assert carer.reserved == 0 and ref.unique_id not in model.registry.referrals[ReferralStage.MATCHING]
+    assert carer.free_slots == carer.capacity * model.slots_per_place
     assert ref.stage == ReferralStage.WITHDRAWN and model.registry.closed[ReferralStage.WITHDRAWN] == 1
     assert model.registry.flows["withdrawals"] == 1 and referrer.trust < trust
     assert ref not in model.agents
@@ -137,7 +140,7 @@ def test_end_and_rematch(model):
     ends, rematched = referred(model), referred(model, arrangement="short_break")
     for ref in (ends, rematched):
         ref.propose_to(carer)
-        carer.reserved -= 1
+        carer.unhold(ref)
         ref.place()
     ends.end("breakdown")
     assert ends.stage == ReferralStage.ENDED and model.registry.flows["breakdowns"] == 1
@@ -152,7 +155,7 @@ def test_a_household_that_leaves_hands_back_everyone(model):
     carer = household(model)
     placed, waiting = referred(model), referred(model)
     placed.propose_to(carer)
-    carer.reserved -= 1
+    carer.unhold(placed)
     placed.place()
     waiting.propose_to(carer)
     worker = carer.worker
@@ -186,3 +189,27 @@ def test_staff_and_social_workers_leave_their_posts(model):
     sw = model.teams["learning_disability"][0]
     sw.leave_post()
     assert not sw.in_post and sw not in model.agents
+
+
+def test_a_short_break_takes_a_share_of_a_place(model):
+    carer = household(model)
+    k = model.slots_per_place
+    breaks = [referred(model, arrangement="short_break") for _ in range(k)]
+    for ref in breaks:
+        assert ref.slots == 1
+        ref.propose_to(carer)
+        carer.unhold(ref)
+        ref.place()
+    assert carer.free_slots == (carer.capacity - 1) * k  # k people's short breaks fill one place
+    assert carer.free_places == carer.capacity - 1
+    breaks[0].end("planned")
+    assert carer.free_slots == (carer.capacity - 1) * k + 1
+
+
+def test_a_crisis_outcome_moves_the_teams_confidence(model):
+    before = model.crisis_confidence
+    model.observe_crisis(placed=False)
+    assert model.crisis_confidence < before
+    low = model.crisis_confidence
+    model.observe_crisis(placed=True)
+    assert model.crisis_confidence > low

@@ -62,10 +62,7 @@ def check_state(m):
                 where
             )
             assert carer.reserved >= 0, f"{where}: carer {uid} reserved={carer.reserved}"
-            assert len(carer.placed) + carer.reserved <= carer.capacity, (
-                f"{where}: carer {uid} over capacity: placed {len(carer.placed)} + reserved "
-                f"{carer.reserved} > capacity {carer.capacity}"
-            )
+            assert carer.free_slots >= 0, f"{where}: carer {uid} over capacity: free slots {carer.free_slots}"
             if stage == CarerStage.ACTIVE:
                 assert len(carer.placed) >= 1, f"{where}: active carer {uid} supports nobody"
             else:
@@ -77,6 +74,7 @@ def check_state(m):
 
     # referrals: registries agree with .stage; carers they point to are live households
     reserved_for = Counter()
+    held_slots = Counter()  # slots held by referrals in matching/introductions, by carer
     arranged = m.registry.referrals[ReferralStage.ARRANGED]
     for stage, registry in m.registry.referrals.items():
         for uid, ref in registry.items():
@@ -89,6 +87,7 @@ def check_state(m):
             assert ref.carer.can_support(ref), f"{where}: {stage} referral {uid} is with an incompatible carer"
             if stage in OPEN_WAITING:
                 reserved_for[ref.carer.unique_id] += 1
+                held_slots[ref.carer.unique_id] += ref.slots
             else:
                 assert sum(r is ref for r in ref.carer.placed) == 1, f"{where}: arranged {uid} not in its carer's list"
     for uid, carer in households.items():
@@ -98,6 +97,8 @@ def check_state(m):
         assert carer.reserved == reserved_for[uid], (
             f"{where}: carer {uid} reserved={carer.reserved} but {reserved_for[uid]} referrals in matching/introductions"
         )
+        room = carer.capacity * m.slots_per_place - sum(r.slots for r in carer.placed) - held_slots[uid]
+        assert carer.free_slots == room, f"{where}: carer {uid} free_slots={carer.free_slots}, its people leave {room}"
         for ref in carer.placed:
             assert ref.unique_id in arranged and ref.carer is carer, f"{where}: carer {uid} lists a non-arranged person"
     assert sum(len(c.placed) for c in households.values()) == len(arranged), where
@@ -107,7 +108,7 @@ def check_state(m):
         expected = [
             c.unique_id
             for c in households.values()
-            if c.free_places > 0 and c.can_support(ref) and c.unique_id not in ref.excluded
+            if c.free_slots >= ref.slots and c.can_support(ref) and c.unique_id not in ref.excluded
         ]
         got = [c.unique_id for c in candidates(m, ref)]
         assert sorted(got) == sorted(expected), f"{where}: candidates for referral {uid} differ from can_support"
@@ -145,9 +146,12 @@ def check_state(m):
     # every household is on exactly one scheme worker's caseload
     workers = [s for s in m.staff if s.role == Role.SCHEME_WORKER]
     on_caseload = [uid for s in workers for uid in s.caseload]
-    assert sorted(on_caseload) == sorted(households), f"{where}: caseloads do not match households"
-    for carer in households.values():
-        assert carer.worker is not None and carer.unique_id in carer.worker.caseload, where
+    if not workers:  # every post vacant (turnover): nobody holds a caseload until a worker starts
+        assert all(c.worker is None for c in households.values()), f"{where}: a household's worker is not in post"
+    else:
+        assert sorted(on_caseload) == sorted(households), f"{where}: caseloads do not match households"
+        for carer in households.values():
+            assert carer.worker is not None and carer.unique_id in carer.worker.caseload, where
 
 
 # ---------------------------------------------------------------------------

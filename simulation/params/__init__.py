@@ -35,7 +35,7 @@ from omegaconf import MISSING
 from slsim.simulation.budget import BUDGET_CHANNELS, BUDGET_POST_CHANNELS, BudgetParams, BudgetShares, week0_fee_bill  # noqa: F401
 from slsim.simulation.categories import ARRANGEMENTS, BANDS, NEEDS  # noqa: F401 (re-exported)
 from slsim.simulation.levers import LEVER_NAMES, LeversParams  # noqa: F401 (each lever's parameters live in its module)
-from slsim.simulation.params.mixes import (
+from slsim.simulation.mixes import (
     ArrangementMix,
     BandMix,
     CapacityMix,

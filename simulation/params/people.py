@@ -1,6 +1,6 @@
 """Parameters of carers, referrals and the social-work teams."""
 
-from typing import List
+from typing import List, Optional
 
 from dataclasses import dataclass
 
@@ -18,14 +18,7 @@ from slsim.simulation.validation import (
     _V,
 )
 from slsim.simulation.units import WEEKS_PER_YEAR
-from slsim.simulation.params.mixes import (
-    ArrangementMix,
-    BandMix,
-    CapacityMix,
-    NeedsMix,
-    PerArrangement,
-    SkillProbabilities,
-)
+from slsim.simulation.mixes import ArrangementMix, BandMix, CapacityMix, NeedsMix, PerArrangement, SkillProbabilities
 
 
 @dataclass
@@ -42,6 +35,7 @@ class CarerParams(_Sealed):
     foster_assessment_weeks: int = MISSING
     assessment_dropout_per_year: float = MISSING
     capacity_mix: CapacityMix = MISSING
+    short_breaks_per_place: int = MISSING
     spare_room: float = MISSING
     day_support_with_room: float = MISSING
     skills: SkillProbabilities = MISSING
@@ -50,6 +44,9 @@ class CarerParams(_Sealed):
     age_sd: float = MISSING
     age_min: float = MISSING
     age_max: float = MISSING
+    initial_age_mean: float = MISSING
+    initial_age_sd: float = MISSING
+    initial_age_max: float = MISSING
     base_exit_per_year: float = MISSING
     retirement_exit_at_70_per_year: float = MISSING
     retirement_age_slope: float = MISSING
@@ -83,6 +80,7 @@ class CarerParams(_Sealed):
         v.non_negative("retirement_age_slope", hi=1.0)
         v.non_negative("fee_weight", "workload_weight", "support_weight", "breaks_weight", hi=10.0)
         v.non_negative("satisfaction_sd", hi=1.0)
+        v.range("short_breaks_per_place", 1, 12, integer=True)
         v.range("enquiry_weeks", 1, 2 * WEEKS_PER_YEAR, integer=True)
         v.range("assessment_weeks", 1, 208, integer=True)
         v.range("foster_assessment_weeks", 1, 208, integer=True)
@@ -102,6 +100,10 @@ class CarerParams(_Sealed):
         v.range("age_mean", 18.0, 100.0)
         v.range("age_mean", self.age_min, self.age_max)
         v.range("age_sd", 0.0, 50.0)
+        v.range("initial_age_max", self.age_min, 100.0)
+        v.range("initial_age_mean", 18.0, 100.0)
+        v.range("initial_age_mean", self.age_min, self.initial_age_max)
+        v.range("initial_age_sd", 0.0, 50.0)
         v.range("paid_break_weeks_per_year", 0.0, float(WEEKS_PER_YEAR))
 
 
@@ -113,6 +115,8 @@ class ReferralParams(_Sealed):
     crisis_wait_tolerance_weeks: int = MISSING
     planned_wait_tolerance_weeks: int = MISSING
     introduction_weeks: PerArrangement = MISSING
+    crisis_matching_weeks: int = MISSING
+    crisis_introduction_weeks: int = MISSING
     person_agrees: float = MISSING
     planned_end_per_year: PerArrangement = MISSING
     breakdown_per_year: float = MISSING
@@ -124,6 +128,8 @@ class ReferralParams(_Sealed):
     def check(self, v: _V):
         v.range("crisis_wait_tolerance_weeks", 0, 520, integer=True)
         v.range("planned_wait_tolerance_weeks", 0, 520, integer=True)
+        v.range("crisis_matching_weeks", 0, WEEKS_PER_YEAR, integer=True)
+        v.range("crisis_introduction_weeks", 0, WEEKS_PER_YEAR, integer=True)
         v.probs("person_agrees")
         v.non_negative("breakdown_per_year", "death_per_year", hi=HAZARD_MAX)
         v.non_negative("breakdown_unsupported_multiplier", "breakdown_dissatisfied_multiplier", hi=100.0)
@@ -145,6 +151,7 @@ class TeamParams(_Sealed):
     decisions_per_worker_per_year: float = MISSING
     crisis_share: float = MISSING
     sl_by_default: bool = MISSING
+    needs_mix: Optional[NeedsMix] = None  # this team's referrals' needs; None: referrals.needs_mix
 
     def check(self, v: _V):
         if not str(self.name).isidentifier():
@@ -162,12 +169,14 @@ class SocialWorkParams(_Sealed):
     awareness_concentration: float = MISSING
     awareness_decay_per_year: float = MISSING
     trust_prior: float = MISSING
+    initial_trust: float = MISSING
     trust_learning_rate: float = MISSING
     refer_intercept: float = MISSING
     refer_awareness_weight: float = MISSING
     refer_trust_weight: float = MISSING
     refer_default_weight: float = MISSING
-    crisis_wait_scale_weeks: float = MISSING
+    initial_crisis_confidence: float = MISSING
+    crisis_confidence_learning: float = MISSING
     initial_expected_wait_weeks: float = MISSING
     expected_wait_smoothing: float = MISSING
     turnover_per_year: float = MISSING
@@ -200,10 +209,10 @@ class SocialWorkParams(_Sealed):
             "trust_learning_rate",
             "expected_wait_smoothing",
         )
-        for name in ("initial_awareness_mean", "newcomer_awareness_mean", "trust_prior"):
+        for name in ("initial_awareness_mean", "newcomer_awareness_mean", "trust_prior", "initial_trust"):
             v.range(name, 0.0, 1.0, lo_open=True, hi_open=True)
         v.range("awareness_concentration", 0.0, 1000.0, lo_open=True)
-        v.range("crisis_wait_scale_weeks", 0.0, 520.0, lo_open=True)
+        v.probs("initial_crisis_confidence", "crisis_confidence_learning")
         v.non_negative("awareness_decay_per_year", hi=HAZARD_MAX)
         v.non_negative("refer_awareness_weight", "refer_trust_weight", "refer_default_weight", hi=LOG_ODDS_MAX)
         v.non_negative("initial_expected_wait_weeks", hi=520.0)

@@ -6,7 +6,7 @@ from omegaconf import MISSING
 
 from slsim.simulation.categories import ARRANGEMENTS
 from slsim.simulation.validation import HOURS_MAX, MAX_INITIAL_PEOPLE, STAFF_COST_MAX, YEARS_MAX, _Sealed, _V
-from slsim.simulation.params.mixes import ArrangementMix, PerArrangement
+from slsim.simulation.mixes import ArrangementMix, PerArrangement
 from slsim.simulation.units import WEEKS_PER_YEAR
 
 
@@ -67,15 +67,20 @@ class SchemeParams(_Sealed):
     leadership_quality: float = MISSING
     leadership_efficiency: float = MISSING
     recruitment_officers: int = MISSING
+    worker_turnover_per_year: float = MISSING
+    vacancy_weeks: int = MISSING
     recruitment_officer_hours_per_week: float = MISSING
     initial_people_supported: int = MISSING
     initial_arrangement_mix: ArrangementMix = MISSING
     initial_carers_approved: int = MISSING
     initial_carers_in_assessment: int = MISSING
     initial_enquiries: int = MISSING
+    initial_referrals: int = MISSING
 
     def check(self, v: _V):
         v.range("scheme_workers", 1, 200, integer=True)
+        v.non_negative("worker_turnover_per_year", hi=2.0)
+        v.range("vacancy_weeks", 0, WEEKS_PER_YEAR, integer=True)
         v.range("worker_hours_per_week", 0.0, 60.0, lo_open=True)
         v.range("productive_share", 0.0, 1.0, lo_open=True)
         v.range("manager_hours_per_week", 0.0, 60.0)
@@ -84,7 +89,7 @@ class SchemeParams(_Sealed):
         v.range("recruitment_officers", 0, 50, integer=True)
         v.range("recruitment_officer_hours_per_week", 0.0, 60.0)
         v.non_negative("initial_people_supported", "initial_carers_approved", hi=MAX_INITIAL_PEOPLE, integer=True)
-        v.non_negative("initial_carers_in_assessment", "initial_enquiries", hi=1000, integer=True)
+        v.non_negative("initial_carers_in_assessment", "initial_enquiries", "initial_referrals", hi=1000, integer=True)
 
 
 @dataclass

@@ -7,6 +7,8 @@ process (``benchmarks/bench_model.py --processes``):
 0. **interventions** – levers (from week 1) and active events set this week's
    conditions; posts are created or removed as their funding starts or ends;
    the commissioner reviews the scheme once a year (:mod:`.interventions`);
+0b. **staff turnover** – scheme workers leave; the post is vacant while it is
+   recruited to, then filled (:mod:`.posts`);
 1. **economy** – prices rise weekly; carer fees are uplifted every 52 weeks
    (:mod:`.economy`);
 2. **staff time** – the team spends its hours by priority (monitoring →
@@ -38,6 +40,7 @@ from slsim.simulation.processes import (
     interventions,
     matching,
     pipeline,
+    posts,
     referrals,
     social_work,
     staff_time,
@@ -45,6 +48,7 @@ from slsim.simulation.processes import (
 
 STEP = (
     ("interventions", interventions.week),
+    ("staff_turnover", posts.turnover),
     ("economy", economy.week),
     ("staff_time", staff_time.week),
     ("carer_pipeline", pipeline.week),

@@ -1,4 +1,5 @@
-"""7. Arrangements end: breakdowns (this week's hazard), then planned endings and deaths due.
+"""7. Arrangements end: breakdowns (this week's hazard), arrangements a pandemic stops
+(``shocks.pandemic.paused_per_year``), then planned endings and deaths due.
 
 Breakdowns are drawn by thinning: a binomial count of candidates at this
 week's upper-bound hazard, each accepted with the ratio of its own hazard
@@ -12,6 +13,7 @@ import heapq
 
 from slsim.agents.referral import ArrangementWeek
 from slsim.simulation.stages import ReferralStage
+from slsim.simulation.units import weekly_probability
 
 
 def week(model) -> None:
@@ -22,6 +24,14 @@ def week(model) -> None:
         for ref in model.random.sample(list(arranged.values()), k):
             if ref.breaks_down(conditions):
                 ref.end("breakdown")
+    paused = model.conditions.paused
+    if paused:  # a pandemic: day support and short breaks stop for some (the person stays at home)
+        rnd = model.random
+        probs = {k: weekly_probability(h) for k, h in paused.items()}
+        for ref in list(arranged.values()):
+            p = probs[ref.arrangement]
+            if p > 0.0 and rnd.random() < p:
+                ref.end("pandemic")
     due = model.registry.scheduled_ends
     while due and due[0][0] <= model.week:
         _, ref_id, number, reason = heapq.heappop(due)

@@ -2,7 +2,9 @@
 matching and introductions progress; after introductions both sides decide.
 
 Crisis referrals are searched first, then planned ones, oldest first within
-each. Places open only through logged events (the registry's ``opened``
+each; a crisis match takes ``referrals.crisis_matching_weeks`` and
+``crisis_introduction_weeks`` (an emergency placement) instead of the planned
+weeks. Places open only through logged events (the registry's ``opened``
 log), so a person who found no match before is only checked against the
 carers logged since their last search (the same result, cheaper).
 """
@@ -20,11 +22,11 @@ def candidates(model, ref, pool=None) -> list:
         carers = model.registry.carers
         pool = chain(carers[CarerStage.ACTIVE].values(), carers[CarerStage.APPROVED].values())
     excluded = ref.excluded
-    kind, need, complexity = ref.arrangement, ref.need, ref.complexity
+    kind, need, complexity, slots = ref.arrangement, ref.need, ref.complexity, ref.slots
     return [
         carer
         for carer in pool
-        if carer.capacity - len(carer.placed) - carer.reserved > 0
+        if carer.free_slots >= slots
         and kind in carer.offers
         and need in carer.skills
         and complexity <= carer.max_complexity
@@ -56,15 +58,17 @@ def week(model) -> None:
         if carer is not None:
             ref.propose_to(carer)
 
+    crisis_matching = min(rp.crisis_matching_weeks, conditions.matching_weeks)
     for ref in list(referrals[ReferralStage.MATCHING].values()):
-        if ref.progress(conditions.matching_weeks):
+        if ref.progress(crisis_matching if ref.crisis else conditions.matching_weeks):
             ref.introduce()
 
     for ref in list(referrals[ReferralStage.INTRODUCTIONS].values()):
-        if not ref.progress(int(rp.introduction_weeks.get(ref.arrangement))):
+        weeks = rp.crisis_introduction_weeks if ref.crisis else int(rp.introduction_weeks.get(ref.arrangement))
+        if not ref.progress(weeks):
             continue
         carer = ref.carer
-        carer.reserved -= 1
+        carer.unhold(ref)
         if ref.agree_to_match(conditions.person_agrees) and carer.agree_to_match(conditions.carer_agrees):
             ref.place()
         else:

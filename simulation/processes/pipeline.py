@@ -55,13 +55,13 @@ def foster_transition(model) -> None:
     shorter assessment, the young person referred by the transitions team and linked to them."""
     cp, rp = model.p.carers, model.p.referrals
     carer = Carer.enquire(model, "foster", cp.foster_assessment_weeks)
-    person = model.draw.person(model.random)
+    team = "transitions" if "transitions" in model.teams else next(iter(model.teams))
+    person = model.draw.person(model.random, team=team)
     person.update(arrangement="live_in", crisis=False)
     carer.offers = carer.offers | {"live_in", "short_break"}
     carer.skills = carer.skills | {person["need"]}
     carer.max_complexity = max(carer.max_complexity, person["complexity"])
     carer.start_assessment(detail="foster")
-    team = "transitions" if "transitions" in model.teams else next(iter(model.teams))
     referrer = model.random.choice(model.teams[team])
     tolerance = rp.planned_wait_tolerance_weeks + cp.foster_assessment_weeks
     ref = Referral.refer(model, person, team, referrer, tolerance, route="foster")

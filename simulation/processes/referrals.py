@@ -2,7 +2,9 @@
 
 Each team's social workers meet people needing a support decision (a Poisson
 count a week: ``decisions_per_worker_per_year`` x workers, scaled by what
-shocks do to decisions); a random worker of the team decides whether to refer
+shocks do to decisions; a pandemic also changes how many people of each
+arrangement kind need the scheme, ``shocks.pandemic.referral_change``, by
+drawing at the largest kind's rate and thinning the others); a random worker of the team decides whether to refer
 the person (:meth:`slsim.agents.social_worker.SocialWorker.decide_to_refer`). People
 who have waited past their tolerance withdraw (routed elsewhere).
 """
@@ -22,15 +24,23 @@ def arrive(model) -> None:
     rng, rnd, conditions = model.rng, model.random, model.conditions
     factor = conditions.decision_factor
     odds, by_default = conditions.refer_log_odds, conditions.by_default
+    kind_factor = conditions.kind_factor  # None, or how a pandemic changes the people of each kind to refer
+    top = max(kind_factor.values()) if kind_factor else 1.0
     for (name, workers), rate in zip(model.teams.items(), model.decision_rates):
         team = model.team_params[name]
-        lam = rate * factor
+        lam = rate * factor * top
         for _ in range(rng.poisson(lam) if lam > 0 else 0):
+            person = None
+            if kind_factor is not None:  # who the person is comes first: thinned, they need no decision
+                person = model.draw.person(rnd, team=name)
+                if rnd.random() * top >= kind_factor[person["arrangement"]]:
+                    continue
             model.registry.count("support_decisions")
             worker = rnd.choice(workers)
             crisis = rnd.random() < team.crisis_share
-            if worker.decide_to_refer(sw, crisis, model.expected_wait, by_default[name], odds[name]):
-                person = model.draw.person(rnd)
+            if worker.decide_to_refer(sw, crisis, model.crisis_confidence, by_default[name], odds[name]):
+                if person is None:
+                    person = model.draw.person(rnd, team=name)
                 person["crisis"] = crisis
                 tolerance = rp.crisis_wait_tolerance_weeks if crisis else rp.planned_wait_tolerance_weeks
                 Referral.refer(model, person, name, worker, tolerance)
