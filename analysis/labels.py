@@ -89,6 +89,31 @@ COLUMNS = {
     "parameter": "Parameter",
 }
 
+PARAMETERS = {
+    # uncertain model parameters of the sensitivity and discovery experiments (configs/experiment/)
+    "carers.base_enquiries_per_year": "Carer enquiries a year from standing publicity",
+    "carers.enquiry_to_assessment": "Share of carer enquiries that apply for assessment",
+    "carers.base_exit_per_year": "Carers leaving for other reasons, a year (hazard)",
+    "social_work.refer_intercept": "Social workers' readiness to refer (log-odds at zero awareness)",
+    "social_work.initial_awareness_mean": "Social workers' awareness of Shared Lives at the start (0-1)",
+    "workload.monitoring_hours_per_household_week": "Monitoring hours a week per carer household",
+    "workload.enquiries_per_recruitment_hour": "Carer enquiries per hour of recruitment",
+    "referrals.breakdown_per_year": "Placement breakdowns a year (hazard)",
+    "economics.savings_per_person_year.live_in": "Saving per live-in person a year (GBP)",
+}
+GROUPS = {"carers": "carers", "social_work": "social work", "workload": "staff time", "referrals": "referrals"}
+
+
+def parameter_label(code) -> str:
+    """A model parameter's plain label: known ones from :data:`PARAMETERS`, else its last part in words with
+    its group, e.g. 'carers.max_age' -> 'Max age (carers)'."""
+    text = str(code)
+    if text in PARAMETERS:
+        return PARAMETERS[text]
+    group, _, name = text.rpartition(".")
+    words = _words(name)[:1].upper() + _words(name)[1:]
+    return f"{words} ({GROUPS.get(group, _words(group))})" if group else words
+
 
 def _words(code: str) -> str:
     return code.replace("_", " ")

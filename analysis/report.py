@@ -3,16 +3,19 @@
     slsim-report multirun/levers                 # -> multirun/levers/report/index.html
     slsim-report outputs/default --out my_report
     slsim-report multirun/investment --savings 26000 --target 90 --baseline budget=none
+    slsim-report multirun/levers --csv           # and multirun/levers/report/sweep.csv
 
 The report (index.html, one file with its figures embedded; the same figures in
-figures/*.png; the tables as CSV in tables/) opens with the answer: each option
-ranked by its effect on people supported against the baseline (seeds paired),
-its extra cost and net benefit a year, and its cost per extra person where the
-effect is clear of zero. Then: about this study, effects, costs and benefits
+figures/*.png; the tables as CSV in tables/; with --csv the whole sweep table as
+sweep.csv) opens with the answer: each option ranked by its effect on people
+supported against the baseline (seeds paired), its extra cost and net benefit a
+year, and its cost per extra person where the effect is clear of zero. Then: about this study, effects, costs and benefits
 against the baseline (cost-effectiveness plane and acceptability curve),
-outcomes, growth, carer pipeline, staff time, shocks, sensitivity,
-optimisation, configuration, assumptions and failed or damaged runs; each section is in
-every report, with a note when the study has nothing for it.
+outcomes, growth, carer pipeline, staff time, shocks, sensitivity, when
+growth fails (scenario discovery with PRIM: sweeps that sample parameters
+only), optimisation, configuration, assumptions and failed or damaged runs;
+the other sections are in every report, with a note when the study has
+nothing for them.
 
 It reads result files only (slsim.analysis.results) and the money assumptions in
 configs/analysis.yaml; the assumptions list comes from the parameter table of
@@ -37,17 +40,21 @@ from slsim.analysis.tables import analyse
 from slsim.simulation.permissions import umask
 
 REPORT_MARK = ".slsim-report.json"  # in every report folder: the results folder it reports
-_REPORT_ENTRIES = {"index.html", "figures", "tables", REPORT_MARK}
+SWEEP_CSV = "sweep.csv"  # --csv: the sweep table (sweep.parquet) as CSV, in the report folder
+_REPORT_ENTRIES = {"index.html", "figures", "tables", SWEEP_CSV, REPORT_MARK}
 
 
-def build(path, out=None, settings: Settings | None = None) -> Path:
+def build(path, out=None, settings: Settings | None = None, csv: bool = False) -> Path:
     """Write the report of the run or sweep at ``path``; return the report folder.
 
     The report folder is slsim-report's own: ``out`` (default ``PATH/report``)
     must be new or a previous report of the same results (see :func:`check_out`);
     it is built in a temporary folder beside it and swapped into place, so a
-    failure leaves the previous report (or nothing) behind."""
+    failure leaves the previous report (or nothing) behind. ``csv``: also write the sweep table
+    (``sweep.parquet``, every column) as ``sweep.csv`` in the report folder; a sweep only."""
     results = load(path)
+    if csv and results.kind != "sweep":
+        raise AnalysisError(f"--csv: {path} is a run folder, not a sweep; allowed with a sweep folder (sweep.parquet)")
     settings = settings or load_settings()
     tables = analyse(results, settings)
     out = Path(out) if out else results.root / "report"
@@ -58,6 +65,8 @@ def build(path, out=None, settings: Settings | None = None) -> Path:
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
         os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 700; a report is for colleagues too
         _write(results, settings, tables, tmp)
+        if csv:
+            results.runs.to_csv(tmp / SWEEP_CSV, index=False)
         (tmp / REPORT_MARK).write_text(json.dumps({"results": str(results.root.resolve())}, allow_nan=False) + "\n")
         if out.exists():  # a previous report of these results (checked): swapped, then removed
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
@@ -119,6 +128,12 @@ def main(argv=None) -> int:
     ap.add_argument("--savings", type=float, help="live-in saving per person, GBP/year (configs/analysis.yaml)")
     ap.add_argument("--target", type=float, help="growth target, people supported")
     ap.add_argument("--baseline", help="scenario to compare against (default: levers=none, budget=none, ...)")
+    ap.add_argument(
+        "--csv",
+        action="store_true",
+        help="also write the sweep table (sweep.parquet, every column) as sweep.csv in the report folder "
+        "(a sweep only; the answer and effects are always in tables/answer.csv and tables/effects.csv)",
+    )
     try:
         args = ap.parse_args(argv)
     except SystemExit as exc:
@@ -127,7 +142,7 @@ def main(argv=None) -> int:
         settings = load_settings(
             savings_per_person_year=args.savings, target_people=args.target, baseline=args.baseline
         )
-        folder = build(args.path, args.out, settings)
+        folder = build(args.path, args.out, settings, csv=args.csv)
     except AnalysisError as exc:
         print(f"slsim-report: error: {exc}", file=sys.stderr)
         return 2

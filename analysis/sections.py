@@ -15,6 +15,7 @@ from slsim.analysis.labels import scenario_label
 from slsim.analysis.results import Results
 from slsim.analysis.settings import Settings
 from slsim.analysis.cost_section import costbenefit_html
+from slsim.analysis.discovery_section import discovery_section
 from slsim.analysis.other_sections import made_by, other_sections
 from slsim.analysis.report_tables import answer_html, outcome_table
 
@@ -29,11 +30,13 @@ SECTIONS = (
     ("stafftime", "Staff time"),
     ("shocks", "Shocks and recovery"),
     ("sensitivity", "Sensitivity"),
+    ("discovery", "When growth fails"),
     ("optimisation", "Optimisation"),
     ("configuration", "Configuration"),
     ("assumptions", "Assumptions and sources"),
     ("failed", "Failed or damaged runs"),
 )
+OPTIONAL = ("discovery",)  # sections left out when the study has nothing for them (the others say so)
 SHOWN_OUTCOMES = (
     "people_supported_end",
     "carers_recruited",
@@ -240,12 +243,13 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
     )
 
     other_sections(results, t, figure, add, note, csv)
+    discovery_section(results, s, figure, add, csv)
     header = (
         f"<h1>slsim report: {h.esc(ok['experiment'].iloc[0] if 'experiment' in ok else results.kind)} study</h1>"
         f"<p>{h.esc(results.root)} · {_n(len(ok), 'run')} · {_n(results.runs['scenario'].nunique(), 'scenario')}"
         f" · {_n(len(seeds), 'seed')} · {_n(years, 'year')} recorded</p>"
     )
-    sections = [(k, title, "".join(body[k])) for k, title in SECTIONS]
+    sections = [(k, title, "".join(body[k])) for k, title in SECTIONS if body[k] or k not in OPTIONAL]
     (folder / "index.html").write_text(
         h.page(f"slsim report: {results.root}", header, sections, "answer", made_by(results.runs))
     )

@@ -18,6 +18,10 @@ class Settings:
     confidence: float
     target_people: float
     baseline: str | None
+    discovery_failure: str  # 'OUTCOME OP NUMBER' (analysis/scenario_discovery.py)
+    discovery_min_density: float
+    discovery_max_qp: float
+    discovery_max_boxes: int
 
 
 def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
@@ -41,10 +45,25 @@ def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
     conf = raw.get("confidence")
     if not isinstance(conf, float) or not 0 < conf < 1:
         raise AnalysisError(f"confidence={conf!r}: allowed a number 0 < x < 1")
+    from slsim.analysis.scenario_discovery import parse_rule
+    from slsim.simulation.outputs import OUTCOME_DIRECTIONS
+
+    parse_rule(raw.get("discovery_failure"), OUTCOME_DIRECTIONS)
+    for key in ("discovery_min_density", "discovery_max_qp"):
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+            raise AnalysisError(f"{key}={value!r}: allowed a number 0 < x <= 1")
+    boxes = raw.get("discovery_max_boxes")
+    if isinstance(boxes, bool) or not isinstance(boxes, int) or not 1 <= boxes <= 10:
+        raise AnalysisError(f"discovery_max_boxes={boxes!r}: allowed an integer 1 <= x <= 10")
     return Settings(
         float(raw["savings_per_person_year"]),
         tuple(float(x) for x in rng),
         conf,
         float(raw["target_people"]),
         raw.get("baseline"),
+        raw["discovery_failure"],
+        float(raw["discovery_min_density"]),
+        float(raw["discovery_max_qp"]),
+        boxes,
     )

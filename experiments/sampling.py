@@ -3,7 +3,8 @@
 A sensitivity sweep (``configs/experiment/sensitivity.yaml``) names uncertain
 parameters with bounds in ``experiment.sample.parameters``; SALib draws the
 sample (Saltelli's scheme for Sobol indices, ``SALib.sample.sobol``; Morris
-trajectories, ``SALib.sample.morris``), seeded from ``experiment.sample.seed``,
+trajectories, ``SALib.sample.morris``; a Latin hypercube, ``SALib.sample.latin``, for
+scenario discovery in the report, :mod:`slsim.analysis.scenario_discovery`), seeded from ``experiment.sample.seed``,
 so every job rebuilds the same matrix and runs its own rows
 (``index .. index + rows_per_job - 1``). At the end of the sweep
 :func:`analyse` gives the indices with bootstrap confidence intervals
@@ -46,15 +47,17 @@ def rows_of(sample) -> int:
 
 @functools.lru_cache(maxsize=8)
 def _matrix(method: str, n: int, seed: int, second_order: bool, levels: int, names: tuple, bounds: tuple):
-    from SALib.sample import morris, sobol
+    from SALib.sample import latin, morris, sobol
 
     prob = {"num_vars": len(names), "names": list(names), "bounds": [list(b) for b in bounds]}
     if method == "sobol":
         x = sobol.sample(prob, n, calc_second_order=second_order, scramble=True, seed=seed)
     elif method == "morris":
         x = morris.sample(prob, n, num_levels=levels, seed=seed)
+    elif method == "latin":
+        x = latin.sample(prob, n, seed=seed)
     else:
-        raise ConfigError(f"experiment.sample.method={method!r}: allowed sobol, morris")
+        raise ConfigError(f"experiment.sample.method={method!r}: allowed sobol, morris, latin")
     x.setflags(write=False)
     return x
 
@@ -196,6 +199,8 @@ def sensitivity_table(root, table: pd.DataFrame):
     sample = params.experiment.sample
     if sample.method == "none":
         return None, "not a sensitivity sweep"
+    if sample.method == "latin":
+        return None, "a Latin hypercube sample has no sensitivity indices (its report finds when growth fails)"
     n = rows_of(sample)
     means = ok.groupby("row")[list(sample.outputs)].mean()
     missing = sorted(set(range(n)) - set(int(r) for r in means.index))

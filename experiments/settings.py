@@ -17,18 +17,21 @@ from omegaconf import MISSING
 from slsim.simulation.params import ModelParams
 from slsim.simulation.validation import ConfigError, _Sealed, _V
 
-SAMPLE_METHODS = ("none", "sobol", "morris")
+SAMPLE_METHODS = ("none", "sobol", "morris", "latin")
 MAX_SAMPLE_ROWS = 200_000  # rows of a SALib sample (the design matrix is built in every job)
 MAX_SAMPLE_PARAMETERS = 50  # parameters a sample varies
 EXPERIMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")  # a plain folder name (multirun/<name>/)
 
 
 def sample_rows(method: str, n: int, d: int, second_order: bool = False) -> int:
-    """Rows of a SALib sample of ``d`` parameters: Saltelli's scheme (sobol) or Morris trajectories."""
+    """Rows of a SALib sample of ``d`` parameters: Saltelli's scheme (sobol), Morris trajectories, or a
+    Latin hypercube of ``n`` rows (latin: for scenario discovery, no sensitivity indices)."""
     if method == "sobol":
         return n * (2 * d + 2 if second_order else d + 2)
     if method == "morris":
         return n * (d + 1)
+    if method == "latin":
+        return n
     return 0
 
 
