@@ -60,6 +60,7 @@ class Conditions:
         self.enquiry_factor = max(0.0, 1.0 - shocks.pandemic * pandemic.enquiry_reduction)
         self.monitoring_factor = 1.0 + shocks.pandemic * pandemic.monitoring_increase
         shift = -shocks.pandemic * pandemic.satisfaction_drop
+        self.complexity_shift = shocks.complexity_shift
         self.kind_factor = self.paused = None  # baseline: referrals of every kind as drawn, nothing paused
         if shocks.pandemic or shocks.pandemic_after:
             size, lasting = shocks.pandemic, min(1.0, shocks.pandemic_after * pandemic.day_support_lasting_loss)

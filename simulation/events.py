@@ -23,6 +23,7 @@ EVENT_KINDS = (
     "match_declined",
     "placement",  # detail: arrangement type ("initial" rows at initialisation)
     "withdrawal",  # routed elsewhere after waiting past tolerance
+    "screened_out",  # a referral no approved household could support, turned away at referral (no referral_id)
     "arrangement_end",  # detail: planned, breakdown, death, pandemic (stopped by one), carer_left (the person is then re-matched)
     "social_worker_turnover",
     "scheme_worker_leaver",  # a scheme worker leaves; the post is vacant for scheme.vacancy_weeks (detail: funder)

@@ -51,6 +51,7 @@ FLOW_COLUMNS = {
     "referrals_received": "referrals",
     "referrals_placed": "placements",
     "referrals_withdrawn": "withdrawals",
+    "referrals_screened_out": "screened_out",
     "arrangements_ended": "arrangements_ended",
     "rematch_referrals": "rematch_referrals",
     "council_investments": "council_investments",

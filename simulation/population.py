@@ -8,6 +8,8 @@ waiting. Every draw comes from the
 model's generators.
 """
 
+import math
+
 from slsim.agents.carer import Carer, draw_carer
 from slsim.agents.referral import Referral
 from slsim.agents.scheme_staff import SchemeStaff, StaffList
@@ -64,6 +66,10 @@ def build_social_workers(model) -> None:
             trust=sw.initial_trust,
             joined_week=list(model.week - tenure),
         )
+        if sw.initial_champion_share > 0:  # workers whose past referrals made them champions already
+            for worker, u in zip(agents, model.rng.random(n)):
+                if u < sw.initial_champion_share:
+                    worker.successes, worker.champion = sw.champion_after_successes, True
         model.teams[team.name].extend(agents)
 
 
@@ -151,7 +157,8 @@ class Drawers:
         self.kind_w = rp.arrangement_mix.shares()
         self.initial_kind_w = p.scheme.initial_arrangement_mix.shares()
         self.bands = tuple(range(1, len(BANDS) + 1))
-        self.band_w = rp.complexity_mix.shares()
+        self.band_w = self.base_band_w = rp.complexity_mix.shares()
+        self.complexity_shift = 0.0
         self.concentration = p.social_work.awareness_concentration
 
     def person(self, rnd, initial=False, team=None) -> dict:
@@ -163,6 +170,12 @@ class Drawers:
             arrangement=rnd.choices(self.kinds, weights=self.initial_kind_w if initial else self.kind_w)[0],
             crisis=False,
         )
+
+    def shift_complexity(self, shift: float) -> None:
+        """Referrals grow more complex: band b's weight x exp(shift x (b - 2)) (a ``referral_complexity`` event)."""
+        if shift != self.complexity_shift:
+            self.complexity_shift = shift
+            self.band_w = tuple(w * math.exp(shift * (b - 2)) for b, w in zip(self.bands, self.base_band_w))
 
     def awareness(self, rng, mean, n):
         k = self.concentration

@@ -10,6 +10,9 @@ Each week the active events of each kind add up:
 * ``sw_turnover_spike`` – social-worker turnover x (1 + size);
 * ``carer_retirement_wave`` – carers' retirement hazard x (1 + size);
 * ``funding_cut`` – core posts of ``post`` removed while it lasts;
+* ``referral_complexity`` – referrals grow more complex: the log-weight of
+  complexity band b shifts by ``size x years since the event started x (b - 2)``,
+  and the shift reached stays after the event ends;
 * ``investment`` – GBP a year buying whole posts of ``post`` (the funding
   cliff comes when it ends).
 
@@ -29,6 +32,7 @@ from omegaconf import MISSING
 from slsim.simulation.categories import ARRANGEMENTS
 from slsim.simulation.mixes import PerArrangement
 from slsim.simulation.stages import Role
+from slsim.simulation.units import WEEKS_PER_YEAR
 from slsim.simulation.validation import (
     HAZARD_MAX,
     MAX_EVENTS,
@@ -52,6 +56,7 @@ SHOCK_KINDS = (
     "sw_turnover_spike",  # size: relative increase of social-worker turnover
     "carer_retirement_wave",  # size: relative increase of the retirement hazard
     "funding_cut",  # size: scheme-worker posts removed
+    "referral_complexity",  # size: yearly shift of the log-weights of complexity bands toward band 3
 )
 # the largest size of each kind (base/shocks.yaml): it keeps a run finite, in memory and quick
 SHOCK_SIZE_MAX = {
@@ -61,6 +66,7 @@ SHOCK_SIZE_MAX = {
     "sw_turnover_spike": 5.0,  # turnover six times its rate
     "carer_retirement_wave": 10.0,  # retirement hazard eleven times its rate
     "funding_cut": 250.0,  # posts: every scheme-worker (200) or recruitment (50) post
+    "referral_complexity": 2.0,  # log-weight a year: band 3 x e^2 (7.4 times) against band 2 after a year
 }
 POSTS = ("scheme_worker", "recruitment_officer", "outreach_officer")  # what an investment can buy
 CUT_POSTS = ("scheme_worker", "recruitment_officer")  # the scheme's own posts, which a funding cut can remove
@@ -182,6 +188,7 @@ class Shocks:
         self.events = tuple((name, e, window(e)) for name, e in params.shocks.events.items())
         self.pandemic = 0.0  # severity this week
         self.pandemic_after = 0.0  # severity of pandemics that have ended (lasting effects)
+        self.complexity_shift = 0.0  # log-weight shift of referrals' complexity bands (lasting)
         self.extra_inflation = 0.0  # a year
         self.turnover_factor = 1.0
         self.retirement_factor = 1.0
@@ -199,6 +206,14 @@ class Shocks:
         self.pandemic = sum((e.size for e in events if e.kind == "pandemic"), 0.0)
         self.pandemic_after = sum(
             (e.size for _, e, w in self.events if e.kind == "pandemic" and w.end_week <= week), 0.0
+        )
+        self.complexity_shift = sum(
+            (
+                e.size * (min(week, w.end_week) - w.start_week) / WEEKS_PER_YEAR
+                for _, e, w in self.events
+                if e.kind == "referral_complexity" and week >= w.start_week
+            ),
+            0.0,
         )
         self.extra_inflation = sum((e.size for e in events if e.kind == "cost_of_living"), 0.0)
         self.turnover_factor = 1.0 + sum(e.size for e in events if e.kind == "sw_turnover_spike")

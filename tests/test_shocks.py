@@ -588,3 +588,31 @@ def test_scenario_composes_and_runs(name):
     assert set(result.shocks) == set(p.shocks.events)
     assert set(result.lever_costs) <= set(p.levers.enabled())
     assert not result.timeseries.equals(run_simulation(params(*short)).timeseries), f"scenario {name} had no effect"
+
+
+def test_referral_complexity_shifts_referrals_to_higher_bands_and_the_shift_lasts():
+    event = "+shocks.events.c={kind:referral_complexity,start_week:1,duration_weeks:104,size:1.0}"
+    shifted, base = [], []
+    for seed in SEEDS[:4]:
+        for out, extra in ((shifted, (event,)), (base, ())):
+            run = run_simulation(params("run.years=4", f"run.seed={seed}", NO_TURNOVER, *extra))
+            log = run.referrals[run.referrals["route"] == "social_worker"]
+            out.append(
+                (log.loc[log["week"] <= 104, "complexity"].mean(), log.loc[log["week"] > 104, "complexity"].mean())
+            )
+    for (during_s, after_s), (during_b, after_b) in zip(shifted, base):
+        assert during_s > during_b - 0.05
+    assert sum(s[1] - b[1] for s, b in zip(shifted, base)) > 0.4  # after two years at size 1: band 3 x e^2
+
+
+def test_screening_turns_away_referrals_no_household_could_support():
+    no_older = [f"carers.skills.{n}=0" for n in ("older_age", "dementia", "ld_dementia", "physical", "sensory")]
+    common = ("run.years=2", "run.seed=5", NO_TURNOVER, *no_older)
+    on = run_simulation(params(*common))
+    off = run_simulation(params(*common, "referrals.screening=false"))
+    screened = on.events[on.events["event"] == "screened_out"]
+    assert len(screened) > 0 and set(screened["team"]) >= {"older_adults"}
+    assert (screened["referral_id"] == -1).all()  # turned away before a referral exists
+    recorded = on.timeseries.set_index("week").loc[1:, "referrals_screened_out"].sum()
+    assert recorded == (screened["week"] >= 1).sum()  # flows count recorded weeks (the event log has warm-up too)
+    assert (off.events["event"] != "screened_out").all() and off.timeseries["referrals_screened_out"].sum() == 0

@@ -118,6 +118,7 @@ class ReferralParams(_Sealed):
     crisis_matching_weeks: int = MISSING
     crisis_introduction_weeks: int = MISSING
     person_agrees: float = MISSING
+    screening: bool = MISSING
     planned_end_per_year: PerArrangement = MISSING
     breakdown_per_year: float = MISSING
     breakdown_unsupported_multiplier: float = MISSING
@@ -170,6 +171,7 @@ class SocialWorkParams(_Sealed):
     awareness_decay_per_year: float = MISSING
     trust_prior: float = MISSING
     initial_trust: float = MISSING
+    initial_champion_share: float = MISSING
     trust_learning_rate: float = MISSING
     refer_intercept: float = MISSING
     refer_awareness_weight: float = MISSING
@@ -208,6 +210,7 @@ class SocialWorkParams(_Sealed):
             "trust_prior",
             "trust_learning_rate",
             "expected_wait_smoothing",
+            "initial_champion_share",
         )
         for name in ("initial_awareness_mean", "newcomer_awareness_mean", "trust_prior", "initial_trust"):
             v.range(name, 0.0, 1.0, lo_open=True, hi_open=True)

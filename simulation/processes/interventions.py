@@ -3,7 +3,7 @@
 Levers act in their window (from week 1) and events in theirs; this week's
 conditions are set (:class:`slsim.simulation.conditions.Conditions`); a lever
 acting for the first time starts (``sw_champions`` appoints champions, say);
-every ``council.review_every_weeks`` from week 1 on the commissioner reviews
+at every week that is a multiple of ``council.review_every_weeks`` (week 52 first) the commissioner reviews
 the scheme on the savings of the last year; and when funding may have changed
 (week 1, an event starting or ending, a council decision or its expiry) the
 posts each funder pays for are reconciled with the staff in post (:mod:`.posts`).

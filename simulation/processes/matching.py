@@ -34,6 +34,17 @@ def candidates(model, ref, pool=None) -> list:
     ]
 
 
+def any_household_fits(model, person: dict) -> bool:
+    """Could any approved household support ``person`` (free place or not)? Screening asks this:
+    a referral no household's make-up fits is one the scheme cannot take (inappropriate)."""
+    kind, need, complexity = person["arrangement"], person["need"], person["complexity"]
+    carers = model.registry.carers
+    return any(
+        kind in c.offers and need in c.skills and complexity <= c.max_complexity
+        for c in chain(carers[CarerStage.ACTIVE].values(), carers[CarerStage.APPROVED].values())
+    )
+
+
 def _priority(ref):
     return (not ref.crisis, ref.unique_id)
 
