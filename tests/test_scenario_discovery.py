@@ -7,6 +7,7 @@ section's presence and shape are checked, never a model number).
 """
 
 import re
+import shutil
 from types import SimpleNamespace
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 from helpers import slsim
+from test_report_browser import browser, open_page, shot  # noqa: F401  (browser: a fixture)
 from slsim.analysis.discovery_section import discovery_section
 from slsim.analysis.report import main as report_main
 from slsim.analysis.results import AnalysisError
@@ -178,8 +180,8 @@ def latin_sweep(tmp_path_factory):
     root = tmp_path_factory.mktemp("discovery")
     proc = slsim(
         "experiment=discovery",
-        "experiment.sample.n=12",
-        "experiment.sample.rows_per_job=12",
+        "experiment.sample.n=40",
+        "experiment.sample.rows_per_job=20",
         "experiment.replicates=1",
         "run.years=1",
         "run.warmup_weeks=8",
@@ -196,10 +198,10 @@ def test_the_report_of_a_sampled_sweep_has_the_section_and_csv_writes_the_sweep_
     page = (out / "index.html").read_text()
     assert "<section id='discovery'><h2>When growth fails</h2>" in page
     assert "A run <b>fails to grow</b> when fewer people are supported at the end than at week 0" in page
-    assert "12 complete runs" in page
+    assert "40 complete runs" in page
     table = pd.read_parquet(latin_sweep / "sweep.parquet")
     csv = pd.read_csv(out / "sweep.csv")
-    assert list(csv.columns) == list(table.columns) and len(csv) == len(table) == 12
+    assert list(csv.columns) == list(table.columns) and len(csv) == len(table) == 40
     assert csv["carers.base_exit_per_year"].to_numpy() == pytest.approx(table["carers.base_exit_per_year"].to_numpy())
     assert not list(out.parent.glob(".report_csv.*"))  # built aside, renamed into place
     plain = latin_sweep.parent / "report_plain"
@@ -220,3 +222,28 @@ def test_help_mentions_csv(capsys):
     assert report_main(["--help"]) == 0
     text = capsys.readouterr().out
     assert "--csv" in text and "sweep.csv" in text
+
+
+def test_a_found_box_reads_in_a_browser(latin_sweep, tmp_path, browser):  # noqa: F811
+    """A copy of the sweep whose outcome is rewritten to fail exactly where a parameter is high (so the
+    test does not depend on the model's numbers): the section states the box, its table fits, its figure loads."""
+    sweep = tmp_path / "sweep"
+    shutil.copytree(latin_sweep, sweep, ignore=shutil.ignore_patterns("report*"))
+    table = pd.read_parquet(sweep / "sweep.parquet")
+    fail = table["carers.base_exit_per_year"] > 0.03  # 40 runs: one limit is clear of chance, two may not be
+    table["growth_people"] = np.where(fail, -4, 4)
+    table.to_parquet(sweep / "sweep.parquet", index=False)
+    assert report_main([str(sweep)]) == 0
+    page = open_page(browser, sweep / "report" / "index.html", 1366, 900)
+    section = page.locator("section#discovery")
+    text = section.inner_text()
+    m = re.search(r"Growth fails when Carers leaving for other reasons, a year \(hazard\) is at least ([0-9.]+):", text)
+    assert m and float(m.group(1)) == pytest.approx(0.03, abs=0.005), text
+    assert section.locator("img").evaluate("img => img.naturalWidth") > 0
+    for table_el in section.locator("table").all():
+        assert table_el.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+    section.scroll_into_view_if_needed()
+    shot(page, "discovery_1366.png", full_page=False, clip=section.bounding_box())
+    phone = open_page(browser, sweep / "report" / "index.html", 400, 800)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 400
+    shot(phone, "discovery_400.png", clip=phone.locator("section#discovery").bounding_box(), full_page=True)
