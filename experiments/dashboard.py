@@ -46,7 +46,11 @@ PLOTS = {
         {f"people_{k}": k.replace("_", " ") for k in ARRANGEMENTS},
     ),
     "pipeline": ("Carer households by pipeline stage", "households", {f"carers_{s}": s for s in CarerStage.ALIVE}),
-    "hours": ("Staff hours by activity", "hours a week", {f"hours_{a}": a for a in ACTIVITIES}),
+    "hours": (
+        "Staff hours by activity",
+        "hours a week",
+        {"hours_available": "available", **{f"hours_{a}": a for a in ACTIVITIES}},
+    ),
 }
 
 
@@ -70,7 +74,7 @@ def scheme_card(model: DashboardModel):
     with solara.Card("Scheme", classes=["slsim-scheme"]) as card, solara.Column(gap="6px"):
         if model.error is not None:
             solara.Error(f"Refused: {model.error}", classes=["slsim-refused"])
-            solara.Text("Nothing runs until the inputs are fixed (then Reset).")
+            solara.Text("Nothing runs: fix the inputs, then press Reset.")
         else:
             solara.Text(
                 f"Week {model.week} of {model.horizon} (step 0 is week 0, after warm-up)", classes=["slsim-week"]
@@ -78,25 +82,28 @@ def scheme_card(model: DashboardModel):
             solara.Text(f"Levers on: {', '.join(model.levers_on) or 'none'}; shock: {model.shock}")
             solara.Text("Same run on the command line:")
             words = map(shlex.quote, ["slsim", *model.overrides])
-            solara.Preformatted(" \\\n    ".join(words), classes=["slsim-command"])  # one override a line
-        solara.Text("Change the inputs, then press Reset.")
+            with solara.Column(classes=["slsim-command"]):
+                solara.Preformatted(" \\\n    ".join(words))  # one override a line
+            solara.Text("Change the inputs, then press Reset.")
     return card
 
 
 def plot_figure(name: str, table, horizon: int) -> Figure:
-    """Plot ``name`` of :data:`PLOTS` from the weekly table over weeks 0 to ``horizon``; each
-    line's SVG id is ``name:column``."""
+    """Plot ``name`` of :data:`PLOTS` from the weekly table (the first year's axis until the run
+    passes it, then the weeks so far; at most ``horizon``); each line's SVG id is ``name:column``."""
     title, ylabel, columns = PLOTS[name]
     fig = Figure(figsize=(6.4, 3.6), layout="constrained")
     ax = fig.subplots()
     for column, label in columns.items():
         if column in table:
             marker = "." if len(table) < 2 else None  # a lone week is a dot
-            ax.plot(table["week"], table[column], label=label, gid=f"{name}:{column}", marker=marker)
-    ax.set(title=title, xlabel="week", ylabel=ylabel, xlim=(0, max(horizon, 1)))
+            style = ":" if column == "hours_available" else "-"  # the capacity the activities share
+            ax.plot(table["week"], table[column], style, label=label, gid=f"{name}:{column}", marker=marker)
+    last = int(table["week"].iloc[-1]) if len(table) else 0
+    ax.set(title=title, xlabel="week", ylabel=ylabel, xlim=(0, max(min(52, horizon), last, 1)))  # a year, then all
     ax.set_ylim(bottom=0)
     if len(table):
-        fig.legend(loc="outside lower center", fontsize="small", ncol=len(columns), frameon=False)
+        fig.legend(loc="outside lower center", fontsize="small", ncol=min(len(columns), 4), frameon=False)
     return fig
 
 
