@@ -55,7 +55,7 @@ def build_staff(model) -> StaffList:
 def build_social_workers(model) -> None:
     sw = model.p.social_work
     for team in sw.teams:
-        n = team.social_workers
+        n = sw.size(team)
         awareness = model.draw.awareness(model.rng, sw.initial_awareness_mean, n)
         tenure = model.rng.exponential(WEEKS_PER_YEAR / max(sw.turnover_per_year, 1e-9), n).astype(int)
         agents = SocialWorker.create_agents(

@@ -165,6 +165,7 @@ class TeamParams(_Sealed):
 @dataclass
 class SocialWorkParams(_Sealed):
     teams: List[TeamParams] = MISSING  # a tuple once validated
+    team_scale: float = MISSING
     initial_awareness_mean: float = MISSING
     newcomer_awareness_mean: float = MISSING
     awareness_concentration: float = MISSING
@@ -185,16 +186,21 @@ class SocialWorkParams(_Sealed):
     champion_after_successes: int = MISSING
     champion_contacts_per_year: float = MISSING
 
+    def size(self, team: TeamParams) -> int:
+        """Social workers in ``team``: its configured number x ``team_scale`` (a larger or smaller council), at least 1."""
+        return max(1, int(team.social_workers * self.team_scale + 0.5))
+
     def check(self, v: _V):
         if not 1 <= len(self.teams) <= MAX_TEAMS:
             raise ConfigError(f"social_work.teams: {len(self.teams)} teams; allowed 1 to {MAX_TEAMS} teams")
-        workers = sum(t.social_workers for t in self.teams)
+        v.range("team_scale", 0.1, 10.0)
+        workers = sum(self.size(t) for t in self.teams)
         if workers > MAX_SOCIAL_WORKERS:
             raise ConfigError(
-                f"social_work.teams: {workers} social workers in all; allowed at most {MAX_SOCIAL_WORKERS} "
+                f"social_work.teams: {workers} social workers in all (x team_scale); allowed at most {MAX_SOCIAL_WORKERS} "
                 "across the teams (each is an agent every week)"
             )
-        decisions = sum(t.social_workers * t.decisions_per_worker_per_year for t in self.teams)
+        decisions = sum(self.size(t) * t.decisions_per_worker_per_year for t in self.teams)
         if decisions > MAX_DECISIONS_PER_YEAR:
             raise ConfigError(
                 f"social_work.teams: {decisions:g} support decisions a year (social_workers x "

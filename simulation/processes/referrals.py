@@ -20,7 +20,8 @@ from slsim.simulation.units import per_week
 
 def decision_rates(params) -> list:
     """Support decisions a week per team (team sizes are fixed: leavers are replaced)."""
-    return [per_week(t.decisions_per_worker_per_year) * t.social_workers for t in params.social_work.teams]
+    sw = params.social_work
+    return [per_week(t.decisions_per_worker_per_year) * sw.size(t) for t in sw.teams]
 
 
 def arrive(model) -> None:
