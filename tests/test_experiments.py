@@ -90,7 +90,9 @@ def test_investment_arms_spend_the_same_budget_different_ways(tiny_sweeps):
     }
     cost = arms["investment_cost_gbp"].mean()
     assert cost["budget=none"] == 0
-    assert cost["budget=staff"] == pytest.approx(3 * 90000.0, rel=0.02)  # two posts at 45,000, 3 years
+    # two posts at 45,000 for 3 years, less what vacancies save (scheme.worker_turnover_per_year,
+    # vacancy_weeks: ~3% of a post's year); outreach officers have no turnover
+    assert 0.9 * 3 * 90000.0 <= cost["budget=staff"] <= 3 * 90000.0
     assert cost["budget=outreach"] == pytest.approx(3 * 90000.0, rel=0.02)
     assert cost["budget=recruitment"] == pytest.approx(3 * 80000.0, rel=0.02)  # two at 40,000: 10,000 unspent
     assert arms["lever_cost_gbp.fee_uplift"].mean()["budget=fees"] > 0

@@ -33,7 +33,7 @@ def test_help_says_what_slsim_is_and_fits_a_screen_or_two(help_run):
 
 def test_help_lists_every_experiment_with_its_command(help_run):
     text = help_run[0].stdout
-    assert len(EXPERIMENTS) == 6
+    assert len(EXPERIMENTS) == 7
     for name in EXPERIMENTS:
         assert f"slsim -m +experiment={name} " in text, name
 

@@ -255,16 +255,17 @@ def _council_invests(arm):
     assert all(r.out["max_council_posts"] <= cap for r in lever), "more council posts than council.max_extra_posts"
     assert all(r.out["council_cost_gbp"] > 0 for r in lever if r.out["max_council_posts"] > 0)
     assert_up(arm, "mean_council_posts", seeds=seeds)
-    # council posts are scheme workers: fewer households each, more people supported
+    # council posts are scheme workers: fewer households each. People supported: the default
+    # scheme is referral-bound (30% of households idle, configs/targets/sector.yaml), so posts that
+    # come a year or more in add people within seed noise; extra_workers shows posts -> people
     assert_down(arm, "mean_households_per_worker", seeds=seeds)
-    assert_up(arm, "people_supported_mean", seeds=seeds)
 
 
-def test_commissioner_leads_to_council_posts_and_more_people_supported():
+def test_commissioner_leads_to_council_posts_and_fewer_households_per_worker():
     _council_invests("commissioner")
 
 
-def test_business_case_leads_to_council_posts_and_more_people_supported():
+def test_business_case_leads_to_council_posts_and_fewer_households_per_worker():
     _council_invests("business_case")
 
 

@@ -32,11 +32,12 @@ def test_two_seeds_two_years_writes_the_report(tmp_path, capsys):
     for r in data["rows"]:
         assert r["status"] in validate.STATUSES
         if r["status"] in ("pass", "fail"):
-            assert r["n"] == 2 and r["ci_lo"] <= r["mean"] <= r["ci_hi"]
+            # a seed can have nothing to measure (a small team that referred nobody in two years)
+            assert 1 <= r["n"] <= 2 and (r["n"] == 1 or r["ci_lo"] <= r["mean"] <= r["ci_hi"])
             assert (r["status"] == "pass") == (r["lo"] <= r["mean"] <= r["hi"])
         else:
             assert r["mean"] is None and r["reason"]
-    assert rows["scheme_worker_turnover_per_year"]["status"] == "not modelled yet"
+    assert rows["scheme_worker_turnover_per_year"]["status"] in ("pass", "fail")  # modelled (processes/posts.py)
     assert rows["people_change_3y"]["reason"] == "the run is shorter than 3 years"
     assert rows["pandemic_change_live_in"]["reason"].startswith("not run with shocks=pandemic: shocks.events.pandemic")
     table = pd.read_parquet(out / "validation.parquet")
