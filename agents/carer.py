@@ -63,6 +63,7 @@ class Carer(mesa.Agent):
         self.work_weeks_needed = work_weeks_needed
         self.served = False  # scheme time reached this household's pipeline work this week
         self.worker = None  # allocated scheme worker (SchemeStaff) once approved
+        self.leaving_week = None  # set when the household gives notice of retirement (planned handover)
         self.stage_week = model.week
 
     # -- verbs: changes of stage ---------------------------------------------
@@ -128,6 +129,12 @@ class Carer(mesa.Agent):
         flow = "carer_exits" if household else "pipeline_dropouts"
         model.registry.record(model.week, "carer_exit", flow, carer=self.unique_id, detail=reason)
         self.remove()
+
+    def give_notice(self, weeks: int) -> None:
+        """The household will retire in ``weeks``: it takes nobody new, and the people placed with it
+        are handed over to other households meanwhile (:func:`slsim.simulation.processes.carers.hand_over`)."""
+        self.leaving_week = self.model.week + weeks
+        self.model.registry.record(self.model.week, "carer_notice", carer=self.unique_id, detail="retirement")
 
     # -- state ------------------------------------------------------------
     @property

@@ -188,6 +188,14 @@ class Referral(mesa.Agent):
             detail=reason,
         )
 
+    def hand_over_to(self, carer) -> None:
+        """A planned move from a retiring household to ``carer``, introductions done during the
+        notice: the arrangement moves with no wait and no referral."""
+        old = self.carer
+        self.release("handover")
+        self.excluded.add(old.unique_id)
+        self._arrange(carer, "handover")
+
     def end(self, reason: str) -> None:
         """The arrangement ends and so does the person's time with the scheme."""
         self.release(reason)

@@ -16,6 +16,7 @@ EVENT_KINDS = (
     "enquiry",  # a household enquires (detail: source)
     "assessment_start",
     "carer_approved",
+    "carer_notice",  # a household gives notice of retirement (detail: retirement); it leaves within carers.retirement_notice_weeks
     "carer_exit",  # detail: reason (enquiry_dropout, not_applying, assessment_dropout, retirement, dissatisfied, idle, other)
     "referral",  # detail: arrangement type sought, or "rematch" when a person's carer left
     "matching_start",

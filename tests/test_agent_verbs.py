@@ -213,3 +213,22 @@ def test_a_crisis_outcome_moves_the_teams_confidence(model):
     low = model.crisis_confidence
     model.observe_crisis(placed=True)
     assert model.crisis_confidence > low
+
+
+def test_a_retiring_household_hands_its_people_over_then_leaves(model):
+    from slsim.simulation.processes.carers import hand_over
+    from slsim.simulation.processes.matching import candidates
+
+    old = household(model)
+    ref = referred(model)
+    ref.propose_to(old)
+    old.unhold(ref)
+    ref.place()
+    old.give_notice(12)
+    assert old.leaving_week == model.week + 12 and last_event(model)[0] == "carer_notice"
+    assert old not in candidates(model, referred(model))  # a retiring household takes nobody new
+    hand_over(model)
+    new = ref.carer  # a compatible household with room (the model has many)
+    assert new is not old and new.leaving_week is None and ref in new.placed and not old.placed
+    assert ref.stage == ReferralStage.ARRANGED and old.unique_id in ref.excluded
+    assert last_event(model) == ("placement", ref.unique_id, new.unique_id, "handover")

@@ -108,7 +108,10 @@ def check_state(m):
         expected = [
             c.unique_id
             for c in households.values()
-            if c.free_slots >= ref.slots and c.can_support(ref) and c.unique_id not in ref.excluded
+            if c.free_slots >= ref.slots
+            and c.can_support(ref)
+            and c.leaving_week is None
+            and c.unique_id not in ref.excluded
         ]
         got = [c.unique_id for c in candidates(m, ref)]
         assert sorted(got) == sorted(expected), f"{where}: candidates for referral {uid} differ from can_support"
@@ -240,7 +243,7 @@ FLOW_EVENTS = {
     "new_approvals": ("carer_approved", None, None),
     "referrals_received": ("referral", None, "rematch"),
     "rematch_referrals": ("referral", "rematch", None),
-    "referrals_placed": ("placement", None, None),
+    "referrals_placed": ("placement", None, "handover"),  # a handover moves an arrangement, no referral placed
     "referrals_withdrawn": ("withdrawal", None, None),
     "arrangements_ended": ("arrangement_end", None, None),
     "breakdowns": ("arrangement_end", "breakdown", None),

@@ -1,9 +1,10 @@
 """With no change in conditions the default scheme stays where it starts (issue: week 0 is a
 steady state, so a baseline's growth is not an artefact of initialisation).
 
-Slow (20 ten-year runs, ~30 s on one core): the expected people supported and approved
+Slow (60 ten-year runs, ~15 s on one core): the expected people supported and approved
 households over the last recorded year are within 5% of their level in the first 13 recorded
-weeks, as means over seeds (docs/ODD.md 3.1, "Steady state at week 0").
+weeks, as means over seeds (docs/ODD.md 3.1, "Steady state at week 0"). A run's own ten-year
+change has a standard deviation of ~12%, so 60 seeds (s.e. ~1.6%) are needed for a 5% check.
 """
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from helpers import evolve, params
 from slsim.simulation.run import run_simulation
 
-SEEDS = range(2000, 2020)
+SEEDS = range(2000, 2060)
 TOLERANCE = 0.05
 
 

@@ -52,6 +52,7 @@ class CarerParams(_Sealed):
     retirement_age_slope: float = MISSING
     dissatisfied_exit_per_year: float = MISSING
     idle_exit_per_year: float = MISSING
+    retirement_notice_weeks: int = MISSING
     initial_satisfaction: float = MISSING
     satisfaction_base: float = MISSING
     satisfaction_sd: float = MISSING
@@ -81,6 +82,7 @@ class CarerParams(_Sealed):
         v.non_negative("fee_weight", "workload_weight", "support_weight", "breaks_weight", hi=10.0)
         v.non_negative("satisfaction_sd", hi=1.0)
         v.range("short_breaks_per_place", 1, 12, integer=True)
+        v.range("retirement_notice_weeks", 0, WEEKS_PER_YEAR, integer=True)
         v.range("enquiry_weeks", 1, 2 * WEEKS_PER_YEAR, integer=True)
         v.range("assessment_weeks", 1, 208, integer=True)
         v.range("foster_assessment_weeks", 1, 208, integer=True)

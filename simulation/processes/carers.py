@@ -1,4 +1,10 @@
-"""8. Carers' week: satisfaction moves, households age, some leave; word of mouth is counted.
+"""8. Carers' week: satisfaction moves, households age, some leave; word of mouth is counted;
+retiring households hand their people over.
+
+A household that retires while supporting someone gives ``carers.retirement_notice_weeks``
+of notice (a planned handover): it takes nobody new, each person placed with it moves to a
+compatible household with room as soon as one is found (no wait, no referral), and it leaves
+when everyone has moved or the notice ends (anyone still placed is then re-matched).
 
 This week's conditions for every household are computed once
 (:class:`slsim.agents.carer.CarerWeek`); each approved household then lives its
@@ -10,6 +16,7 @@ week; households in the pipeline only age.
 import math
 
 from slsim.agents.carer import CarerWeek
+from slsim.simulation.processes.matching import candidates
 from slsim.simulation.stages import CarerStage
 
 
@@ -28,10 +35,18 @@ def week(model) -> None:
     satisfied = 0
     total, n = 0.0, 0  # satisfaction of the households that stay, for the weekly table
     carers = model.registry.carers
+    notice = cp.retirement_notice_weeks
     for stage in CarerStage.HOUSEHOLDS:
         for carer in list(carers[stage].values()):
+            if carer.leaving_week is not None:  # retiring: hands over, then leaves
+                carer.grow_older()
+                if not carer.placed or model.week >= carer.leaving_week:
+                    carer.leave("retirement")
+                continue
             reason = carer.live_week(conditions)
-            if reason is not None:
+            if reason == "retirement" and notice and carer.placed:
+                carer.give_notice(notice)
+            elif reason is not None:
                 carer.leave(reason)
                 continue
             total += carer.satisfaction
@@ -43,3 +58,15 @@ def week(model) -> None:
             carer.grow_older()
     model.satisfied_households = satisfied
     model.mean_satisfaction = total / n if n else math.nan
+    hand_over(model)
+
+
+def hand_over(model) -> None:
+    """People placed with a retiring household move to a compatible household with room as soon
+    as one is found (a planned handover: introductions happen during the notice)."""
+    retiring = [c for c in model.registry.carers[CarerStage.ACTIVE].values() if c.leaving_week is not None]
+    for carer in retiring:
+        for ref in list(carer.placed):
+            fits = candidates(model, ref)
+            if fits:
+                ref.hand_over_to(model.random.choice(fits))

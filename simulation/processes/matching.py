@@ -31,6 +31,7 @@ def candidates(model, ref, pool=None) -> list:
         and need in carer.skills
         and complexity <= carer.max_complexity
         and carer.unique_id not in excluded
+        and carer.leaving_week is None
     ]
 
 
