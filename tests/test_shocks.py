@@ -35,6 +35,7 @@ PRESETS = {  # preset (configs/shocks/NAME.yaml) -> the name of its event
     "carer_retirement_wave": "carer_retirement_wave",
     "funding_cut": "funding_cut",
     "time_limited_investment": "investment",
+    "referral_complexity": "referral_complexity",
 }
 # scheme workers who leave leave their post vacant for weeks (scheme.worker_turnover_per_year): off
 # here, so the posts the events buy and cut are counted exactly
@@ -220,7 +221,7 @@ def test_cost_of_living_loses_more_carers_over_the_event_and_after():
     for seed in SEEDS:
         for extra in (("shocks=cost_of_living", "shocks.scale=3"), ()):
             ts = run_simulation(params(*extra, NO_TURNOVER, f"run.seed={seed}")).timeseries.set_index("week")
-            exits.append(ts.loc[first:, "carer_exits"].sum())
+            exits.append(float(ts.loc[first:, "carer_exits"].sum()))
     diffs = [a - b for a, b in zip(exits[::2], exits[1::2])]
     mean, se = statistics.mean(diffs), statistics.stdev(diffs) / math.sqrt(len(diffs))
     assert mean > 2.0 * se, f"carer exits with 3x the cost-of-living shock: {mean:+.2f} (s.e. {se:.2f})"
