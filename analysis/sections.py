@@ -16,6 +16,7 @@ from slsim.analysis.results import Results
 from slsim.analysis.settings import Settings
 from slsim.analysis.cost_section import costbenefit_html
 from slsim.analysis.discovery_section import discovery_section
+from slsim.analysis.scheme_types import scheme_types_section
 from slsim.analysis.other_sections import made_by, other_sections
 from slsim.analysis.report_tables import answer_html, outcome_table
 
@@ -31,12 +32,13 @@ SECTIONS = (
     ("shocks", "Shocks and recovery"),
     ("sensitivity", "Sensitivity"),
     ("discovery", "When growth fails"),
+    ("schemetypes", "Which levers matter where"),
     ("optimisation", "Optimisation"),
     ("configuration", "Configuration"),
     ("assumptions", "Assumptions and sources"),
     ("failed", "Failed or damaged runs"),
 )
-OPTIONAL = ("discovery",)  # sections left out when the study has nothing for them (the others say so)
+OPTIONAL = ("discovery", "schemetypes")  # sections left out when the study has nothing for them (the others say so)
 SHOWN_OUTCOMES = (
     "people_supported_end",
     "carers_recruited",
@@ -244,6 +246,7 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
 
     other_sections(results, t, figure, add, note, csv)
     discovery_section(results, s, figure, add, csv)
+    scheme_types_section(results, s, figure, add, csv)
     header = (
         f"<h1>slsim report: {h.esc(ok['experiment'].iloc[0] if 'experiment' in ok else results.kind)} study</h1>"
         f"<p>{h.esc(results.root)} · {_n(len(ok), 'run')} · {_n(results.runs['scenario'].nunique(), 'scenario')}"

@@ -22,6 +22,8 @@ class Settings:
     discovery_min_density: float
     discovery_max_qp: float
     discovery_max_boxes: int
+    constraint_growth_hours: float = 5.0  # below: staff-bound (analysis/scheme_types.py)
+    constraint_withdrawn_share: float = 0.25  # above: carer-bound
 
 
 def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
@@ -56,6 +58,11 @@ def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
     boxes = raw.get("discovery_max_boxes")
     if isinstance(boxes, bool) or not isinstance(boxes, int) or not 1 <= boxes <= 10:
         raise AnalysisError(f"discovery_max_boxes={boxes!r}: allowed an integer 1 <= x <= 10")
+    for key, hi in (("constraint_growth_hours", 168.0), ("constraint_withdrawn_share", 1.0)):
+        value = raw.get(key, Settings.__dataclass_fields__[key].default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= hi:
+            raise AnalysisError(f"{key}={value!r}: allowed a number 0 <= x <= {hi:g}")
+        raw[key] = float(value)
     return Settings(
         float(raw["savings_per_person_year"]),
         tuple(float(x) for x in rng),
@@ -66,4 +73,6 @@ def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
         float(raw["discovery_min_density"]),
         float(raw["discovery_max_qp"]),
         boxes,
+        raw["constraint_growth_hours"],
+        raw["constraint_withdrawn_share"],
     )

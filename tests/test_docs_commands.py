@@ -32,7 +32,7 @@ TINY_EXPERIMENT = {  # experiment -> overrides that shrink its sample (after the
     "sensitivity": ["experiment.sample.n=2"],
     "discovery": ["experiment.sample.n=4"],
     "optimise": ["hydra.sweeper.n_trials=2"],
-    "scheme_types": ["hydra.sweeper.params.levers=none,colocation"],  # 5 kinds x 2, not x 11
+    "scheme_types": ["levers=none,colocation"],  # 5 kinds x 2, not x 11 (replaces the axis)
 }
 # command (as written, comment removed) -> why it is not run here
 NOT_RUN = {
