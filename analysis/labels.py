@@ -45,6 +45,13 @@ SHOCKS = {
     "funding_cut": "Funding cut",
     "time_limited_investment": "Time-limited investment",
 }
+SCHEME_TYPES = {  # the kinds of scheme of configs/scheme_type/
+    "typical": "Typical scheme (national average)",
+    "small_urban": "Small urban council scheme",
+    "large_county": "Large county scheme",
+    "voluntary_sector": "Voluntary-sector scheme",
+    "new_scheme": "New scheme",
+}
 COLUMNS = {
     # outcomes of a run
     "people_supported_end": "People supported at the end",
@@ -125,6 +132,9 @@ def _part(key: str, value: str, alone: bool) -> str:
         values = [v.strip() for v in value.strip("[]").split(",") if v.strip()]
         text = " + ".join(names.get(v, _words(v)) for v in values) or value
         return text if alone or key != "levers" or value != "none" else "no levers"
+    if key == "scheme_type":
+        text = SCHEME_TYPES.get(value, f"{_words(value)} scheme")
+        return text if alone else f"{text[:1].lower()}{text[1:]}"
     if key == "shocks.scale":
         return f"at {value}x size"
     return f"{_words(key.rsplit('.', 1)[-1])} {value}"

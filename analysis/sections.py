@@ -16,7 +16,7 @@ from slsim.analysis.results import Results
 from slsim.analysis.settings import Settings
 from slsim.analysis.cost_section import costbenefit_html
 from slsim.analysis.discovery_section import discovery_section
-from slsim.analysis.scheme_types import scheme_types_section
+from slsim.analysis.scheme_types import KIND, kind_label, scheme_types_section
 from slsim.analysis.other_sections import made_by, other_sections
 from slsim.analysis.report_tables import answer_html, outcome_table
 
@@ -85,6 +85,16 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
         return frame.assign(_r=frame["scenario"].map(rank)).sort_values("_r", kind="stable").drop(columns="_r")
 
     # the answer
+    if "focus_kind" in t:  # a sweep over kinds of scheme: the answer, effects and costs of one kind
+        kind = kind_label(t["focus_kind"])
+        for section in ("answer", "effects", "costbenefit"):
+            note(
+                section,
+                f"This study runs {ok['scenario'].str.extract(KIND)[0].nunique()} kinds of scheme; this section is "
+                f"for the {kind[:1].lower()}{kind[1:]} only, each option against that kind's own baseline. "
+                "Every kind is compared in “Which levers matter where”; for another kind's answer: "
+                "slsim-report --baseline 'levers=none scheme_type=KIND'.",
+            )
     if "answer" in t:
         add("answer", answer_html(t["answer"], baseline, len(seeds), years, s))
         csv("answer", t["answer"])

@@ -23,6 +23,8 @@ class Settings:
     discovery_max_qp: float
     discovery_max_boxes: int
     constraint_growth_hours: float = 5.0  # below: staff-bound (analysis/scheme_types.py)
+    constraint_min_coverage: float = 0.98  # monitoring coverage below: staff-bound
+    constraint_idle_share: float = 0.25  # idle households above (and few withdrawals): referral-bound
     constraint_withdrawn_share: float = 0.25  # above: carer-bound
 
 
@@ -58,7 +60,13 @@ def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
     boxes = raw.get("discovery_max_boxes")
     if isinstance(boxes, bool) or not isinstance(boxes, int) or not 1 <= boxes <= 10:
         raise AnalysisError(f"discovery_max_boxes={boxes!r}: allowed an integer 1 <= x <= 10")
-    for key, hi in (("constraint_growth_hours", 168.0), ("constraint_withdrawn_share", 1.0)):
+    bounds = (
+        ("constraint_growth_hours", 168.0),
+        ("constraint_min_coverage", 1.0),
+        ("constraint_idle_share", 1.0),
+        ("constraint_withdrawn_share", 1.0),
+    )
+    for key, hi in bounds:
         value = raw.get(key, Settings.__dataclass_fields__[key].default)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= hi:
             raise AnalysisError(f"{key}={value!r}: allowed a number 0 <= x <= {hi:g}")
@@ -74,5 +82,7 @@ def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
         float(raw["discovery_max_qp"]),
         boxes,
         raw["constraint_growth_hours"],
+        raw["constraint_min_coverage"],
+        raw["constraint_idle_share"],
         raw["constraint_withdrawn_share"],
     )

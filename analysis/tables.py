@@ -14,6 +14,7 @@ import pandas as pd
 from slsim.analysis.answer import answer_table, ceac, far_options, paired_by_seed
 from slsim.analysis.costbenefit import cost_benefit, paired_payback
 from slsim.analysis.results import AnalysisError, Results
+from slsim.analysis.scheme_types import focus
 from slsim.analysis.settings import Settings
 from slsim.analysis.stats import default_baseline, growth, paired_effects, scenario_means
 from slsim.simulation.units import WEEKS_PER_YEAR
@@ -107,6 +108,12 @@ def analyse(results: Results, settings: Settings) -> dict:
             f"baseline={settings.baseline!r}: not a scenario of this study "
             f"(scenarios: {', '.join(dict.fromkeys(runs['scenario']))})"
         )
+    focused = focus(runs, baseline)  # a sweep over kinds of scheme: the answer is for one kind
+    if focused is not None:
+        kind, baseline, scenarios = focused
+        out["focus_kind"] = kind
+    else:
+        scenarios = list(dict.fromkeys(runs["scenario"]))
     out["baseline"] = baseline
     out["years"] = years = float(weekly["week"].max()) / WEEKS_PER_YEAR if len(weekly) else 0.0
     level = settings.confidence
@@ -122,7 +129,9 @@ def analyse(results: Results, settings: Settings) -> dict:
     out["target"] = g.groupby("scenario", sort=False)["weeks_to_target"].agg(
         median_weeks_to_target="median", share_reaching_target=lambda s: float(s.notna().mean())
     )
-    if baseline is not None and runs["scenario"].nunique() > 1:
+    out["shocks"] = shock_table(runs)
+    if baseline is not None and len(scenarios) > 1:
+        runs, cb, weekly = (t[t["scenario"].isin(scenarios)] for t in (runs, cb, weekly))
         out["effects"] = paired_effects(runs, "people_supported_end", baseline, level=level)
         out["answer"] = answer_table(runs, cb, baseline, years, level)
         out["pairs"] = pairs = paired_by_seed(runs, cb, baseline, years)
@@ -137,7 +146,6 @@ def analyse(results: Results, settings: Settings) -> dict:
             .agg(median_payback_week="median", share_paid_back=lambda s: float(s.notna().mean()))
         )
         out["paired_money"] = money.merge(pay, left_on="scenario", right_index=True, how="left")
-    out["shocks"] = shock_table(runs)
     return out
 
 
