@@ -13,7 +13,9 @@ year, and its cost per extra person where the effect is clear of zero. Then: abo
 against the baseline (cost-effectiveness plane and acceptability curve),
 outcomes, growth, carer pipeline, staff time, shocks, sensitivity, when
 growth fails (scenario discovery with PRIM: sweeps that sample parameters
-only), optimisation, configuration, assumptions and failed or damaged runs;
+only), which levers matter where (sweeps over scheme_type and levers only: each
+lever against its own kind's baseline; the answer above is then the typical
+kind's, or --baseline's kind), optimisation, configuration, assumptions and failed or damaged runs;
 the other sections are in every report, with a note when the study has
 nothing for them.
 
