@@ -77,8 +77,8 @@ def draw_of_seed(runs: pd.DataFrame):
     """{seed: posterior draw} when every run of the table has a draw (``calibration=posterior``), else None."""
     if "draw" not in runs or runs.empty:
         return None
-    draw = pd.to_numeric(runs["draw"], errors="coerce")
-    if not (draw >= 0).all():
+    draw = pd.to_numeric(runs["draw"], errors="coerce").astype(float)  # NA (no posterior) as NaN
+    if not (draw.notna().all() and (draw >= 0).all()):
         return None
     return dict(zip(runs["seed"], draw.astype(int)))
 
