@@ -228,8 +228,16 @@ def money(x: float, sign: bool = False) -> str:
     return f"{prefix}£{body}"
 
 
-def uncertainty(seeds: int) -> str:
-    """What the report's intervals include, and what they leave out."""
+def uncertainty(seeds: int, draws: str | None = None) -> str:
+    """What the report's intervals include, and what they leave out (``draws``: a study drawn from a
+    calibration's posterior, e.g. '20 posterior draws x 2 seeds each')."""
+    if draws:
+        return (
+            f"Intervals are 95% intervals of the mean over {draws} (paired with the baseline on the same draw "
+            "and seed where compared; each draw's mean first): they carry the uncertainty in the calibrated "
+            "parameters (the posterior) as well as the model's run-to-run randomness. Parameters the "
+            "calibration does not vary (lever strengths, the saving per person ...) are still fixed."
+        )
     return (
         f"Intervals are 95% intervals of the mean over {seeds} seed{'s' if seeds != 1 else ''} (paired with "
         "the baseline where compared): they show the model's run-to-run randomness only, not uncertainty in "

@@ -66,7 +66,7 @@ def costbenefit_html(t: dict, s, seeds: list, years: float, figure, add, csv, or
             csv("ceac_without_far_options", t["ceac_rest"])
     add(
         "costbenefit",
-        f"<p class='note'>{h.esc(uncertainty(len(seeds)))} With {len(seeds)} seeds the "
+        f"<p class='note'>{h.esc(uncertainty(len(seeds), t.get('draws_note')))} With {len(seeds)} seeds the "
         f"probabilities move in steps of {1 / max(len(seeds), 1):.0%}.</p>",
     )
 

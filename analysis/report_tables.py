@@ -7,9 +7,12 @@ from slsim.analysis import html as h
 from slsim.analysis.answer import NOTES, findings, money
 from slsim.analysis.labels import scenario_label
 from slsim.analysis.settings import Settings
+from slsim.analysis.variance import split_sentence
 
 
-def answer_html(a: pd.DataFrame, baseline: str, seeds: int, years: float, s: Settings) -> str:
+def answer_html(a: pd.DataFrame, baseline: str, seeds: int, years: float, s: Settings, split=None) -> str:
+    """The answer table; ``split``: a study drawn from a posterior, its intervals' split
+    (:func:`slsim.analysis.variance.variance_table`)."""
     head = [
         h.th("#"),
         h.th("Option", cls="l"),
@@ -47,9 +50,18 @@ def answer_html(a: pd.DataFrame, baseline: str, seeds: int, years: float, s: Set
         f"lever running costs, fee rises. Net benefit: savings at {money(s.savings_per_person_year)} per "
         f"live-in person a year (assumption; {rates} in the cost section) minus the extra cost. Clears zero: "
         "the interval lies wholly above or below zero. –: the interval crosses zero or the option loses people, "
-        "so a cost per person would be a ratio to noise. The intervals show the model's run-to-run randomness "
-        "only, not uncertainty in its parameters (calibration will add that): the true uncertainty is wider."
+        "so a cost per person would be a ratio to noise. "
     )
+    if split is None:
+        note += (
+            "The intervals show the model's run-to-run randomness only, not uncertainty in its parameters "
+            "(calibration=posterior adds that): the true uncertainty is wider."
+        )
+    else:
+        note += (
+            "The intervals carry the calibrated parameters' uncertainty (posterior draws, paired by draw and "
+            f"seed) as well as run-to-run randomness. {h.esc(split_sentence(split))}"
+        )
     return f"<p class='lead'>{h.esc(lead)}</p>" + h.table(head, rows, cls="t answer") + f"<p class='note'>{note}</p>"
 
 

@@ -19,6 +19,7 @@ from slsim.analysis.discovery_section import discovery_section
 from slsim.analysis.scheme_types import KIND, kind_label, scheme_types_section
 from slsim.analysis.other_sections import made_by, other_sections
 from slsim.analysis.report_tables import answer_html, outcome_table
+from slsim.analysis.variance import split_html
 
 SECTIONS = (
     ("answer", "The answer: each option against the baseline"),
@@ -96,7 +97,7 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
                 "slsim-report --baseline 'levers=none scheme_type=KIND'.",
             )
     if "answer" in t:
-        add("answer", answer_html(t["answer"], baseline, len(seeds), years, s))
+        add("answer", answer_html(t["answer"], baseline, len(seeds), years, s, t.get("variance")))
         csv("answer", t["answer"])
     else:
         note(
@@ -122,7 +123,7 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
                 else "none",
                 f"£{s.savings_per_person_year:,.0f} per live-in person a year (range "
                 f"{', '.join(f'£{x:,.0f}' for x in s.savings_range)}; Shared Lives Plus 2024)",
-                uncertainty(len(seeds)),
+                uncertainty(len(seeds), t.get("draws_note")),
             ]
         },
         index=[
@@ -170,6 +171,9 @@ def write(results: Results, s: Settings, t: dict, folder) -> None:
             ),
         )
         csv("effects", eff)
+        if "variance" in t:  # calibration=posterior: parameter uncertainty and seed noise
+            add("effects", split_html(t["variance"], ordered))
+            csv("variance", t["variance"])
     else:
         note("effects", "One scenario or no baseline: no effects to show.")
 

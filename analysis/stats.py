@@ -49,10 +49,16 @@ def paired_effects(
     """Effect of each scenario on ``outcome`` against ``baseline``, seeds paired.
 
     For every scenario, the differences (scenario - baseline) over the seeds
-    both have, then their mean and CI: one row per scenario (baseline excluded)."""
+    both have, then their mean and CI: one row per scenario (baseline excluded).
+    A study drawn from a posterior (every run has a ``draw``, :func:`draw_of_seed`)
+    has several seeds a draw: the differences are averaged within each draw and
+    the interval is that of the mean over draws (``sd``: of the draw means), so it
+    carries parameter uncertainty as well as seed noise (split by
+    :mod:`slsim.analysis.variance`); ``pairs`` still counts seeds."""
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     if baseline not in set(ok[by]):
         raise ValueError(f"baseline scenario {baseline!r} not in the table (scenarios: {sorted(set(ok[by]))})")
+    draws = draw_of_seed(ok) if pair == "seed" else None
     base = ok[ok[by] == baseline].groupby(pair)[outcome].mean()
     rows = []
     for scenario, group in ok.groupby(by, sort=False):
@@ -61,8 +67,20 @@ def paired_effects(
         own = group.groupby(pair)[outcome].mean()
         common = own.index.intersection(base.index)
         diff = (own.loc[common] - base.loc[common]).astype(float)
+        if draws is not None:
+            diff = diff.groupby(diff.index.map(draws)).mean()
         rows.append({by: scenario, "outcome": outcome, "pairs": len(common), **_renamed(mean_ci(diff, level))})
     return pd.DataFrame(rows)
+
+
+def draw_of_seed(runs: pd.DataFrame):
+    """{seed: posterior draw} when every run of the table has a draw (``calibration=posterior``), else None."""
+    if "draw" not in runs or runs.empty:
+        return None
+    draw = pd.to_numeric(runs["draw"], errors="coerce").astype(float)  # NA (no posterior) as NaN
+    if not (draw.notna().all() and (draw >= 0).all()):
+        return None
+    return dict(zip(runs["seed"], draw.astype(int)))
 
 
 def _renamed(ci: dict) -> dict:

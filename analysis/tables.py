@@ -17,6 +17,7 @@ from slsim.analysis.results import AnalysisError, Results
 from slsim.analysis.scheme_types import focus
 from slsim.analysis.settings import Settings
 from slsim.analysis.stats import default_baseline, growth, paired_effects, scenario_means
+from slsim.analysis.variance import draws_note, has_draws, variance_table
 from slsim.simulation.units import WEEKS_PER_YEAR
 
 KEY_OUTCOMES = (
@@ -133,6 +134,9 @@ def analyse(results: Results, settings: Settings) -> dict:
     if baseline is not None and len(scenarios) > 1:
         runs, cb, weekly = (t[t["scenario"].isin(scenarios)] for t in (runs, cb, weekly))
         out["effects"] = paired_effects(runs, "people_supported_end", baseline, level=level)
+        if has_draws(runs):  # calibration=posterior: how much of each interval is parameter uncertainty
+            out["variance"] = variance_table(runs, "people_supported_end", baseline)
+            out["draws_note"] = draws_note(runs)
         out["answer"] = answer_table(runs, cb, baseline, years, level)
         out["pairs"] = pairs = paired_by_seed(runs, cb, baseline, years)
         wtps = np.linspace(0.0, max(2 * settings.savings_per_person_year, 20000.0), 161)

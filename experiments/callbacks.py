@@ -57,6 +57,8 @@ def expected_runs(config: DictConfig) -> int | None:
 
     exp = config.experiment
     per_job = int(exp.replicates)
+    if OmegaConf.select(config, "calibration.method", default="none") == "posterior":  # draws x seeds a job
+        per_job = int(config.calibration.draws) * int(config.calibration.seeds_per_draw)
     sweeper = config.hydra.sweeper
     target = str(sweeper.get("_target_", ""))
     sample_rows = None

@@ -15,6 +15,7 @@ from slsim.experiments.folders import check_output_dir, check_output_folders
 from slsim.experiments.launchers import check_launcher
 from slsim.experiments.sweeps import _parse, check_seeds, check_sweep
 from slsim.experiments.config import compose_cfg, params_from_cfg
+from slsim.experiments.posterior import check_calibration
 from slsim.simulation.params import ConfigError
 
 # flags after which Hydra does something other than compose our configs (help, other config
@@ -77,6 +78,7 @@ def check_overrides(args: list) -> None:
         cfg = compose_cfg(overrides, hydra_node=True)  # a sweep's syntax in a single run: refused here
     check_sample(cfg)
     check_seeds(params_from_cfg(cfg))
+    check_calibration(cfg)
     check_launcher(cfg)
     if writes:
         check_output_dir(cfg, multirun=False)

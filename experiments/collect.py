@@ -16,11 +16,13 @@ then rename):
     runs it again), ``error``, ``experiment``,
     ``scenario`` (the overrides that differ between runs, seed excluded;
     ``baseline`` when none do), ``job``, ``row`` (sensitivity sample row),
-    ``seed``, ``slsim_version``, ``slsim_commit`` and ``slsim_dirty`` (the
+    ``draw`` (``calibration=posterior``: the posterior draw, the same parameter
+    set in every scenario; NA otherwise), ``seed``, ``slsim_version``, ``slsim_commit`` and ``slsim_dirty`` (the
     slsim that made the run, from its ``metadata.json``: version, git commit
     or ``unknown``, whether the checkout had uncommitted changes); then every
     config parameter that differs between runs, by its dotted name (e.g.
-    ``levers.colocation.enabled``); then the outcomes of ``summary.json`` by
+    ``levers.colocation.enabled``), and every parameter drawn from a posterior
+    (its value in the run); then the outcomes of ``summary.json`` by
     name, ``lever_cost_gbp.<lever>`` and ``shock.<event>.<field>``.
 ``weekly.parquet`` (on request: ``--weekly`` or ``experiment.per_week=true``)
     every run's time series, long, with ``run``, ``scenario`` and ``seed``.
@@ -46,7 +48,7 @@ SWEEP_FILE = "sweep.parquet"
 WEEKLY_FILE = "weekly.parquet"
 SENSITIVITY_FILE = "sensitivity.parquet"
 STAMP_COLUMNS = ("slsim_version", "slsim_commit", "slsim_dirty")  # the slsim that made the run (metadata.json)
-LEAD_COLUMNS = ("run", "status", "error", "experiment", "scenario", "job", "row", "seed", *STAMP_COLUMNS)
+LEAD_COLUMNS = ("run", "status", "error", "experiment", "scenario", "job", "row", "draw", "seed", *STAMP_COLUMNS)
 # overrides that say which run of a scenario this is, or which study: not part of the scenario label
 _NOT_SCENARIO = ("run.seed", "experiment", "experiment.sample.index")
 
@@ -107,6 +109,8 @@ def load_run(run_dir: Path, root: Path) -> tuple:
             "experiment": meta.get("experiment"),
             "job": meta.get("job"),
             "row": meta.get("row"),
+            "draw": meta.get("draw"),
+            "_posterior": posterior if isinstance(posterior := meta.get("posterior"), dict) else {},
             "seed": meta.get("seed", summary.get("seed")),
             "_overrides": [str(o) for o in overrides] if isinstance(overrides := meta.get("overrides"), list) else [],
             **_stamp(meta),
@@ -190,6 +194,8 @@ def sweep_table(root) -> pd.DataFrame:
     keys = sorted({k for c in configs for k in c})
     skip = {"run.seed", "experiment.sample.index"}
     varying = [k for k in keys if k not in skip and len({repr(c.get(k)) for c in configs if c}) > 1]
+    drawn = sorted({k for r in rows for k in r.get("_posterior", {})} - set(varying))  # even when all draws agree
+    varying += drawn
     records = []
     for row, config, label in zip(rows, configs, labels):
         rec = {k: row.get(k) for k in LEAD_COLUMNS}
@@ -199,7 +205,7 @@ def sweep_table(root) -> pd.DataFrame:
         rec.update({k: v for k, v in row.items() if k not in LEAD_COLUMNS and not k.startswith("_")})
         records.append(rec)
     frame = pd.DataFrame.from_records(records)
-    for col in ("job", "row", "seed"):
+    for col in ("job", "row", "draw", "seed"):
         frame[col] = pd.array(frame[col], dtype="Int64")
     frame["slsim_dirty"] = pd.array(frame["slsim_dirty"], dtype="boolean")
     frame = frame.sort_values(["job", "row", "seed", "run"], na_position="first", kind="stable").reset_index(drop=True)

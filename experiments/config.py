@@ -193,8 +193,15 @@ def load_params(overrides: Iterable[str] = ()) -> SlsimConfig:
 
 
 def resolved_yaml(cfg: DictConfig) -> str:
-    """The resolved config (without Hydra's own node) as YAML text."""
-    return OmegaConf.to_yaml(without_hydra(cfg), resolve=True)
+    """The resolved config (without Hydra's own node) as YAML text. Without ``calibration=posterior``
+    the ``calibration`` node is left out too: a run's config is then the text it was before the
+    group existed (runs done before are still recognised), and reads back as ``calibration=none``."""
+    plain = without_hydra(cfg)
+    if OmegaConf.select(plain, "calibration.method", default="none") == "none" and "calibration" in plain:
+        plain = plain.copy() if plain is cfg else plain
+        with open_dict(plain):
+            del plain["calibration"]
+    return OmegaConf.to_yaml(plain, resolve=True)
 
 
 def without_hydra(cfg: DictConfig) -> DictConfig:

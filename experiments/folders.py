@@ -41,17 +41,20 @@ def check_run_folder(cfg, run_dir: Path, planned: list) -> None:
         )
     from slsim.experiments.jobs import run_config, run_name
 
-    from slsim.experiments.config import resolved_yaml
+    from slsim.experiments.config import params_from_cfg, resolved_yaml
+    from slsim.experiments.posterior import run_draw
 
+    params = params_from_cfg(cfg)
     for row, seed in planned:
-        folder = run_dir if len(planned) == 1 else run_dir / run_name(seed, row)
+        drawn = run_draw(params, seed) if params.calibration.on else {}
+        folder = run_dir if len(planned) == 1 else run_dir / run_name(seed, row, drawn.get("draw"))
         if not (folder / SUMMARY_FILE).is_file():
             continue
         try:
             read_complete(folder)
         except DamagedRun:
             continue  # moved aside and run again by the job
-        if (folder / "config.yaml").read_text() != resolved_yaml(run_config(cfg, row, seed)):
+        if (folder / "config.yaml").read_text() != resolved_yaml(run_config(cfg, row, seed, drawn.get("values"))):
             raise ConfigError(
                 f"hydra.run.dir={run_dir}: {folder} holds a run of a different configuration; "
                 "left as it is (choose another hydra.run.dir)"

@@ -39,6 +39,7 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 
 from slsim.experiments.config import one_line, params_from_cfg, resolved_yaml
+from slsim.experiments.posterior import draw_of, run_draw
 from slsim.simulation.params import ConfigError
 from slsim.simulation.run import run_simulation, write_failure, write_run_folder
 from slsim.simulation.runfolder import SUMMARY_FILE, DamagedRun, claim, move_aside, read_run
@@ -62,14 +63,18 @@ class RunOutcome:
     error: str | None = None
 
 
-def run_name(seed: int, row: int | None) -> str:
+def run_name(seed: int, row: int | None, draw: int | None = None) -> str:
+    if draw is not None:
+        return f"draw-{draw}-seed-{seed}"
     return f"seed-{seed}" if row is None else f"row-{row}-seed-{seed}"
 
 
 def plan(params) -> list:
-    """[(row or None, seed)] the job with these parameters runs, in order."""
+    """[(row or None, seed)] the job with these parameters runs, in order (with
+    ``calibration=posterior``: draws x seeds_per_draw seeds, :mod:`slsim.experiments.posterior`)."""
     exp = params.experiment
-    seeds = [params.run.seed + i for i in range(exp.replicates)]
+    count = params.calibration.runs() if params.calibration.on else exp.replicates
+    seeds = [params.run.seed + i for i in range(count)]
     if exp.sample.method == "none":
         rows = [None]
     else:
@@ -89,8 +94,8 @@ def run_config(cfg: DictConfig, row: int | None, seed: int, values: dict | None 
     OmegaConf.update(variant, "run.seed", seed, merge=True)
     if row is not None:
         OmegaConf.update(variant, "experiment.sample.index", row, merge=True)
-        for key, value in values.items():
-            OmegaConf.update(variant, key, value, merge=True)
+    for key, value in (values or {}).items():  # a sample row's, or a posterior draw's
+        OmegaConf.update(variant, key, value, merge=True)
     return variant
 
 
@@ -112,7 +117,7 @@ class RunConfigs:
 
     def get(self, row, seed: int, values: dict | None):
         """(YAML text, parameters or None to build from the YAML's config) of one run."""
-        if row is not None:
+        if row is not None or values:
             variant = run_config(self.cfg, row, seed, values)
             return resolved_yaml(variant), lambda: params_from_cfg(variant)
         params = self.params  # a run done before needs only its YAML: the seed's parameters when it runs
@@ -155,7 +160,7 @@ def run_job(cfg: DictConfig, job: JobInfo) -> JobResult:
     def one(row, seed, run_dir, held) -> None:
         nonlocal failed
         with held:
-            outcome = run_one(configs, row, seed, run_dir, job, exp)
+            outcome = run_one(configs, row, seed, run_dir, job, exp, params if params.calibration.on else None)
         if outcome.status == "failed":
             failed += 1
             print(f"slsim: run {run_dir} failed: {outcome.error}", file=sys.stderr)
@@ -171,7 +176,8 @@ def run_job(cfg: DictConfig, job: JobInfo) -> JobResult:
             )
 
     for row, seed in todo:
-        run_dir = job.output_dir if single else job.output_dir / run_name(seed, row)
+        draw = draw_of(params, seed) if params.calibration.on else None
+        run_dir = job.output_dir if single else job.output_dir / run_name(seed, row, draw)
         held = claim(run_dir)
         if held is None:  # another process is writing it: its turn first, ours at the end
             busy.append((row, seed, run_dir))
@@ -183,17 +189,23 @@ def run_job(cfg: DictConfig, job: JobInfo) -> JobResult:
     return JobResult(sum(values) / len(values) if values else math.nan, failed)
 
 
-def run_one(configs: RunConfigs, row, seed: int, run_dir: Path, job: JobInfo, exp) -> RunOutcome:
-    """One run into ``run_dir``, unless it is there already (see module doc); ``exp``: experiment params.
+def run_one(configs: RunConfigs, row, seed: int, run_dir: Path, job: JobInfo, exp, posterior=None) -> RunOutcome:
+    """One run into ``run_dir``, unless it is there already (see module doc); ``exp``: experiment params;
+    ``posterior``: the job's parameters with ``calibration=posterior`` (the run's draw is applied).
 
     The caller holds ``run_dir``'s claim."""
     meta = {"seed": seed, "experiment": exp.name, "job": job.num, "row": row, "overrides": list(job.overrides)}
     try:
+        values = None
         if row is not None:
             from slsim.experiments.sampling import row_values
 
-            meta["sample"] = row_values(exp.sample, row)
-        config_yaml, run_params = configs.get(row, seed, meta.get("sample"))
+            meta["sample"] = values = row_values(exp.sample, row)
+        if posterior is not None:
+            drawn = run_draw(posterior, seed)
+            values = drawn["values"]
+            meta.update(draw=drawn["draw"], particle=drawn["particle"], posterior=values, calibration=drawn["source"])
+        config_yaml, run_params = configs.get(row, seed, values)
     except Exception as exc:  # a row outside what the model allows: recorded, the others go on
         error = one_line(exc)
         write_failure(run_dir, "", meta, error, traceback.format_exc())

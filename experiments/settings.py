@@ -9,7 +9,7 @@ registered with Hydra's ConfigStore as the schema of the YAML
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List
 
 from omegaconf import MISSING
@@ -115,11 +115,53 @@ class ExperimentParams(_Sealed):
             )
 
 
+CALIBRATION_METHODS = ("none", "posterior")
+MAX_DRAWS = 10_000  # posterior parameter sets a scenario runs
+MAX_POSTERIOR_RUNS = 100_000  # draws x seeds_per_draw: a job's runs (as experiment.replicates)
+
+
+@dataclass
+class CalibrationParams(_Sealed):
+    """``calibration=posterior``: each job's runs are ``draws`` parameter sets drawn from a calibration's
+    posterior, each on ``seeds_per_draw`` seeds (:mod:`slsim.experiments.posterior`). The defaults are
+    ``calibration=none`` (configs/calibration/none.yaml), so a run config without the node (written
+    before the group existed, or with method none) reads back the same."""
+
+    method: str = "none"
+    path: str = "outputs/calibration"
+    draws: int = 20
+    seeds_per_draw: int = 2
+    seed: int = 0
+
+    def check(self, v: _V):
+        if self.method not in CALIBRATION_METHODS:
+            v.fail("method", f"one of {', '.join(CALIBRATION_METHODS)}")
+        if not isinstance(self.path, str) or not self.path.strip():
+            v.fail("path", "a calibration folder or its posterior.parquet (a path)")
+        v.range("draws", 1, MAX_DRAWS, integer=True)
+        v.range("seeds_per_draw", 1, MAX_POSTERIOR_RUNS, integer=True)
+        v.range("seed", 0, 2**32 - 1, integer=True)
+        if self.draws * self.seeds_per_draw > MAX_POSTERIOR_RUNS:
+            raise ConfigError(
+                f"{v.where('draws')}={self.draws}: draws x seeds_per_draw = {self.draws * self.seeds_per_draw} "
+                f"runs a job; allowed at most {MAX_POSTERIOR_RUNS:,}"
+            )
+
+    @property
+    def on(self) -> bool:
+        return self.method == "posterior"
+
+    def runs(self) -> int:
+        """Runs (and seeds) a job makes with this calibration: draws x seeds_per_draw."""
+        return self.draws * self.seeds_per_draw
+
+
 @dataclass
 class SlsimConfig(ModelParams):
     """Root of the parameter tree: the model's parameters and how runs are made."""
 
     experiment: ExperimentParams = MISSING
+    calibration: CalibrationParams = field(default_factory=CalibrationParams)
 
 
 SCHEMA_NAME = "slsim_schema"

@@ -9,6 +9,7 @@ command line wins), for the check and for the sweep callback's run count.
 from slsim.experiments.folders import check_output_dir, check_output_folders
 from slsim.experiments.launchers import check_launcher
 from slsim.experiments.config import check_group_choices, check_value_types, compose_cfg, params_from_cfg
+from slsim.experiments.posterior import check_calibration
 from slsim.simulation.params import ConfigError
 
 
@@ -94,12 +95,16 @@ def check_sweep(overrides: list, *, writes: bool = True) -> None:
         value_combos = list(product(*[v for _, v in value_axes]))
     for group_choice in product(*composed_axes):
         cfg = compose_cfg(list(group_choice))
-        for combo in value_combos:
+        for i, combo in enumerate(value_combos):
             variant = cfg.copy()
             try:
                 for (key, _), value in zip(value_axes, combo):
                     OmegaConf.update(variant, key, value, merge=True)
-                check_seeds(params_from_cfg(variant))
+                params = params_from_cfg(variant)
+                check_seeds(params)
+                # the posterior's draws on top of each composition (its first value combination: the
+                # others are plain values, checked without the draws; a file is read once)
+                check_calibration(variant, params, values=i == 0)
             except ConfigError as exc:
                 raise ConfigError(f"{exc} (sweep run: {_describe(group_choice, value_axes, combo)})") from exc
             except Exception as exc:
@@ -130,10 +135,14 @@ def _describe(group_choice, value_axes, combo) -> str:
 
 
 def check_seeds(params) -> None:
-    """A job runs seeds run.seed .. run.seed + experiment.replicates - 1: all must be valid seeds."""
-    last = params.run.seed + params.experiment.replicates - 1
+    """A job runs seeds run.seed .. run.seed + experiment.replicates - 1 (with calibration=posterior,
+    draws x seeds_per_draw seeds): all must be valid seeds."""
+    on = params.calibration.on
+    count = params.calibration.runs() if on else params.experiment.replicates
+    last = params.run.seed + count - 1
     if last > 2**63 - 1:
+        runs = "calibration.draws x calibration.seeds_per_draw" if on else "experiment.replicates"
         raise ConfigError(
-            f"run.seed={params.run.seed}: a job runs seeds up to run.seed + experiment.replicates - 1 = {last}; "
-            f"allowed run.seed <= {2**63 - params.experiment.replicates}"
+            f"run.seed={params.run.seed}: a job runs seeds up to run.seed + {runs} - 1 = {last}; "
+            f"allowed run.seed <= {2**63 - count}"
         )
