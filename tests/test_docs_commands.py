@@ -58,6 +58,7 @@ PROMISES = {
     r"^slsim-report multirun/levers --csv$": ["multirun/levers/report/sweep.csv"],
     r"--out inv_report$": ["inv_report/index.html"],
     r"^slsim-validate$": ["outputs/validation/validation.json"],
+    r"^slsim-calibrate --out outputs/calibration": ["outputs/calibration/posterior.parquet"],
     r"^slsim-validate --seeds 5 --out /tmp/v": ["v/validation.json"],
 }
 
@@ -68,7 +69,7 @@ def commands(path: Path) -> list:
     for lang, body in re.findall(r"^```(\w*)\n(.*?)^```", path.read_text(), flags=re.S | re.M):
         if lang not in SHELLS:
             continue
-        for line in body.splitlines():
+        for line in re.sub(r"\\\n\s*", " ", body).splitlines():  # continuation lines joined
             line = re.sub(r"^\$ ", "", line.strip())
             if line and not line.startswith("#"):
                 out.append(re.sub(r"\s+#.*$", "", line).strip())
@@ -86,8 +87,9 @@ def _tiny(words: list) -> list:
         if "--help" in words or "--cfg" in words:
             return words
         experiment = next((w.split("=", 1)[1] for w in words if w.startswith("experiment=")), None)
+        posterior = ["calibration.draws=2"] if "calibration=posterior" in words else []
         if experiment is not None:
-            return [*words, *TINY_SWEEP, *TINY_EXPERIMENT.get(experiment, [])]
+            return [*words, *TINY_SWEEP, *TINY_EXPERIMENT.get(experiment, []), *posterior]
         return [*words, *TINY_RUN]
     if tool == "slsim-validate":
         # 2 seeds (the command's own --seeds replaced), /tmp/v -> the test's folder, and the tiny
@@ -101,6 +103,9 @@ def _tiny(words: list) -> list:
         return [*words[: last + 1], *TINY_RUN, *words[last + 1 :]]
     if tool == "slsim-dashboard":
         return [tool, "--help"]
+    if tool == "slsim-calibrate":  # 4 particles, 1 generation, 1 seed each, 2 predictive draws
+        sizes = ["--population", "4", "--generations", "1", "--seeds-per-particle", "1", "--predictive-draws", "2"]
+        return [*words, *sizes, *TINY_RUN]
     if tool == "python":
         return [sys.executable, *words[1:], *TINY_RUN]
     return words
