@@ -140,7 +140,7 @@ def run(spec, out: Path, bases: dict, procs: int, progress: Progress | None = No
     import numpy as np
     import pyabc
 
-    from slsim.experiments.abc_model import BandDistance, ParticleModel, observed, prior_distribution
+    from slsim.experiments.abc_model import BandDistance, ParticleModel, observed, prior_distribution, transition
     from slsim.experiments.abc_sampler import SeededEvalParallelSampler
 
     _quiet_pyabc()
@@ -174,6 +174,7 @@ def run(spec, out: Path, bases: dict, procs: int, progress: Progress | None = No
         prior_distribution(spec),
         BandDistance(spec.fit, spec.abc.aggregate),
         population_size=spec.abc.population,
+        transitions=transition(spec),
         eps=pyabc.QuantileEpsilon(alpha=spec.abc.epsilon_quantile),
         sampler=Sampler(spec.abc.seed, procs),
     )

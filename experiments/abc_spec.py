@@ -31,6 +31,8 @@ DISTRIBUTIONS = {"uniform": (), "loguniform": (), "normal": ("mean", "sd"), "log
 PRIOR_KEYS = ("distribution", "bounds", "unit", "why")
 NOT_CALIBRATED = ("levers", "run", "experiment", "calibration")  # lever strengths stay priors; run settings
 AGGREGATES = ("rms", "max")
+TRANSITIONS = ("per_parameter", "joint")  # pyabc proposal kernels: see configs/abc/default.yaml
+CHOICES = {"aggregate": AGGREGATES, "transition": TRANSITIONS}
 # abc settings: name -> (low, high, integer); every number has an upper bound
 SETTINGS = {
     "population": (2, 100_000, True),
@@ -71,6 +73,7 @@ class AbcSettings:
     seed: int
     predictive_draws: int
     aggregate: str
+    transition: str
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,8 @@ def _setting(label: str, key: str, x):
 
 def _settings(where: str, data) -> AbcSettings:
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: a mapping expected (keys: {', '.join([*SETTINGS, 'aggregate'])})")
-    allowed = (*SETTINGS, "aggregate")
+        raise ConfigError(f"{where}: a mapping expected (keys: {', '.join([*SETTINGS, *CHOICES])})")
+    allowed = (*SETTINGS, *CHOICES)
     for key in data:
         if key not in allowed:
             raise ConfigError(f"{where}.{key}: unknown key (allowed keys: {', '.join(allowed)})")
@@ -114,9 +117,11 @@ def _settings(where: str, data) -> AbcSettings:
             raise ConfigError(f"{where}.{key}: missing (required keys: {', '.join(allowed)})")
     for key in SETTINGS:
         values[key] = _setting(f"{where}.{key}", key, data[key])
-    if data["aggregate"] not in AGGREGATES:
-        raise ConfigError(f"{where}.aggregate={data['aggregate']!r}: allowed {', '.join(AGGREGATES)}")
-    return AbcSettings(**values, aggregate=data["aggregate"])
+    for key, allowed_values in CHOICES.items():
+        if data[key] not in allowed_values:
+            raise ConfigError(f"{where}.{key}={data[key]!r}: allowed {', '.join(allowed_values)}")
+        values[key] = data[key]
+    return AbcSettings(**values)
 
 
 def _prior(key, entry, where: str) -> Prior:

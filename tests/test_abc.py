@@ -6,6 +6,7 @@ The tiny calibration: 3 parameters, 4 targets, 1-year runs after a 1-year warm-u
 2 generations then a third, on 2 processes (about 30 s on a 2-core machine: marked slow).
 """
 
+import dataclasses
 import json
 import re
 import math
@@ -44,7 +45,8 @@ PRIORS = {
     "scheme.scheme_workers": {"distribution": "uniform", "bounds": [2, 5], "unit": "posts", "why": "test"},
 }
 ABC = {"population": 8, "generations": 2, "epsilon_quantile": 0.5, "min_epsilon": 0.0, "seeds_per_particle": 1,
-       "max_walltime_minutes": 10, "seed": 5, "predictive_draws": 4, "aggregate": "rms"}  # fmt: skip
+       "max_walltime_minutes": 10, "seed": 5, "predictive_draws": 4, "aggregate": "rms",
+       "transition": "per_parameter"}  # fmt: skip
 
 
 def tiny_spec(folder, **changes) -> os.PathLike:
@@ -113,6 +115,31 @@ def test_particle_seeds_depend_on_seed_generation_and_number_only():
 
 
 # --------------------------------------------------------------------------- the spec
+def test_the_proposal_kernel_is_a_product_of_marginals_unless_joint_is_asked(tmp_path):
+    import numpy as np
+    import pandas as pd
+    import pyabc
+
+    from slsim.experiments.abc_model import transition
+
+    spec = load_spec(DEFAULT_SPEC)
+    kernel = transition(spec)
+    assert isinstance(kernel, pyabc.AggregatedTransition) and set(kernel.mapping) == {(k,) for k in spec.names}
+    joint = dataclasses.replace(spec, abc=dataclasses.replace(spec.abc, transition="joint"))
+    assert isinstance(transition(joint), pyabc.MultivariateNormalTransition)
+    # the product kernel's density is the product of its one-dimensional kernels' densities
+    rng = np.random.default_rng(3)
+    particles = pd.DataFrame({k: rng.uniform(p.lo, p.hi, 40) for k, p in zip(spec.names, spec.priors)})
+    kernel.fit(particles, np.full(40, 1 / 40))
+    point = pyabc.Parameter(particles.iloc[0].to_dict())
+    product = 1.0
+    for key in spec.names:
+        one = pyabc.MultivariateNormalTransition()
+        one.fit(particles[[key]], np.full(40, 1 / 40))
+        product *= one.pdf(pyabc.Parameter({key: point[key]}))
+    assert kernel.pdf(point) == pytest.approx(product, rel=1e-9)
+
+
 def test_the_default_spec_loads_and_its_bounds_suit_the_model():
     spec = load_spec()
     assert spec.path == DEFAULT_SPEC
@@ -143,6 +170,7 @@ def test_the_default_spec_loads_and_its_bounds_suit_the_model():
         ({"abc": {**ABC, "population": 1}}, "abc.population=1: allowed 2 <= x <= 100000"),
         ({"abc": {**ABC, "epsilon_quantile": 1.0}}, "abc.epsilon_quantile=1.0: allowed 0.0 < x < 1.0"),
         ({"abc": {**ABC, "aggregate": "mean"}}, "abc.aggregate='mean': allowed rms, max"),
+        ({"abc": {**ABC, "transition": "kde"}}, "abc.transition='kde': allowed per_parameter, joint"),
         ({"abc": {k: v for k, v in ABC.items() if k != "seed"}}, "abc.seed: missing"),
         ({"extra": 1}, "extra: unknown key"),
         ({"targets": "out_of_sample"}, "validation_only"),
