@@ -51,6 +51,7 @@ SCHEME_TYPES = {  # the kinds of scheme of configs/scheme_type/
     "large_county": "Large county scheme",
     "voluntary_sector": "Voluntary-sector scheme",
     "new_scheme": "New scheme",
+    "carer_short": "Scheme short of carers",
 }
 COLUMNS = {
     # outcomes of a run
