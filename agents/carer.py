@@ -58,7 +58,8 @@ class Carer(mesa.Agent):
         self.placed = []  # Referral agents in arrangement with this household
         self.live_in_count = 0  # of whom live-in
         self.reserved = 0  # referrals in matching/introductions holding room here
-        self.free_slots = capacity * model.slots_per_place  # room left, in slots (a place = slots_per_place)
+        self.full_slots = capacity * model.slots_per_place  # room when nobody is placed or held, in slots
+        self.free_slots = self.full_slots  # room left, in slots (a place = slots_per_place)
         self.work_weeks = 0  # served weeks in the current pipeline stage
         self.work_weeks_needed = work_weeks_needed
         self.served = False  # scheme time reached this household's pipeline work this week
@@ -150,12 +151,19 @@ class Carer(mesa.Agent):
     def hold(self, referral) -> None:
         """Room held for ``referral`` while matching and introductions go on."""
         self.reserved += 1
-        self.free_slots -= referral.slots
+        referral.taken = self.free_slots if referral.alone else referral.slots
+        self.free_slots -= referral.taken
 
     def unhold(self, referral) -> None:
         """The room held for ``referral`` is released (placed, declined, withdrawn or the carer left)."""
         self.reserved -= 1
-        self.free_slots += referral.slots
+        self.free_slots += referral.taken
+
+    def has_room_for(self, referral) -> bool:
+        """Room for ``referral``: its slots free, and for someone who lives alone (a live-in
+        person of referrals.live_in_alone_from_band or above) nobody else placed or held.
+        Matching applies the same rule inline (:func:`slsim.simulation.processes.matching.candidates`)."""
+        return self.free_slots >= referral.slots and (not referral.alone or self.free_slots == self.full_slots)
 
     def can_support(self, referral) -> bool:
         """Household make-up fits the person (ignores free places).
@@ -172,7 +180,8 @@ class Carer(mesa.Agent):
     def take(self, referral) -> None:
         """A person placed with the household; an approved household becomes active."""
         self.placed.append(referral)
-        self.free_slots -= referral.slots
+        referral.taken = self.free_slots if referral.alone else referral.slots
+        self.free_slots -= referral.taken
         if referral.arrangement == "live_in":
             self.live_in_count += 1
         if self.stage == CarerStage.APPROVED:
@@ -181,7 +190,7 @@ class Carer(mesa.Agent):
     def let_go(self, referral) -> None:
         """A person's arrangement with the household ended; with nobody left it is approved again."""
         self.placed.remove(referral)
-        self.free_slots += referral.slots
+        self.free_slots += referral.taken
         if referral.arrangement == "live_in":
             self.live_in_count -= 1
         if not self.placed and self.stage == CarerStage.ACTIVE:

@@ -66,6 +66,9 @@ class SharedLivesModel(mesa.Model):
 
         k = self.slots_per_place = params.carers.short_breaks_per_place
         self.slots = {"live_in": k, "short_break": 1, "day_support": k}  # room an arrangement takes, in slots
+        self.alone_band = (
+            params.referrals.live_in_alone_from_band
+        )  # live-in from this band: the household's only person
         self.draw = Drawers(params)
         self.conditions = Conditions(params)
         self.commissioner = Commissioner(self)

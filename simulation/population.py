@@ -114,6 +114,10 @@ def build_waiting_referrals(model) -> None:
         ref.referred_week -= waited
 
 
+def _alone(model, person) -> bool:
+    return person["arrangement"] == "live_in" and person["complexity"] >= model.alone_band
+
+
 def _household_for(model, person):
     """An approved household with a free place for someone already placed whom no household's
     drawn make-up fits: a household that supports a person can support them, so its make-up
@@ -123,6 +127,7 @@ def _household_for(model, person):
         for st in CarerStage.HOUSEHOLDS
         for c in model.registry.carers[st].values()
         if c.free_slots >= model.slots[person["arrangement"]]
+        and (c.free_slots == c.full_slots or not _alone(model, person))
         and (person["arrangement"] == "day_support" or "live_in" in c.offers)
     ]
     if not free:
@@ -140,6 +145,7 @@ class _PersonView:
     def __init__(self, model, person):
         self.__dict__.update(person)
         self.slots = model.slots[person["arrangement"]]
+        self.alone = person["arrangement"] == "live_in" and person["complexity"] >= model.alone_band
         self.excluded = ()
 
 

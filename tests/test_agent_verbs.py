@@ -35,15 +35,15 @@ def last_event(model) -> tuple:
     return ev.event[-1], ev.referral_id[-1], ev.carer_id[-1], ev.detail[-1]
 
 
-def person(arrangement="live_in", need="learning_disability") -> dict:
-    return dict(need=need, complexity=1, arrangement=arrangement, crisis=False)
+def person(arrangement="live_in", need="learning_disability", complexity=1) -> dict:
+    return dict(need=need, complexity=complexity, arrangement=arrangement, crisis=False)
 
 
 def household(model, stage=CarerStage.APPROVED) -> Carer:
     """A household able to take anyone: three places, every arrangement and need, top complexity."""
     carer = Carer.enquire(model, "campaign", 1)
     carer.capacity, carer.max_complexity = 3, 3
-    carer.free_slots = 3 * model.slots_per_place  # room follows capacity (set at creation)
+    carer.full_slots = carer.free_slots = 3 * model.slots_per_place  # room follows capacity (set at creation)
     carer.offers = frozenset({"live_in", "short_break", "day_support"})
     carer.skills = frozenset({"learning_disability", "mental_health", "older_age"})
     if stage != CarerStage.ENQUIRY:
@@ -232,3 +232,40 @@ def test_a_retiring_household_hands_its_people_over_then_leaves(model):
     assert new is not old and new.leaving_week is None and ref in new.placed and not old.placed
     assert ref.stage == ReferralStage.ARRANGED and old.unique_id in ref.excluded
     assert last_event(model) == ("placement", ref.unique_id, new.unique_id, "handover")
+
+
+def test_a_live_in_person_of_the_top_band_is_the_households_only_person(model):
+    from slsim.simulation.processes.matching import candidates
+
+    assert model.alone_band == 3  # referrals.live_in_alone_from_band
+    empty, shared = household(model), household(model)
+    other = referred(model, arrangement="day_support")
+    other.propose_to(shared)  # a place held: the household is no longer empty
+    complex_ = referred(model, complexity=3)
+    assert complex_.alone and not other.alone and not referred(model, complexity=2).alone
+    assert not referred(model, arrangement="short_break", complexity=3).alone  # live-in only
+    fits = candidates(model, complex_)
+    assert empty in fits and shared not in fits
+    complex_.propose_to(empty)
+    assert empty.free_slots == 0 and complex_.taken == empty.full_slots
+    assert empty not in candidates(model, referred(model))  # nobody else while it is held
+    empty.unhold(complex_)
+    assert empty.free_slots == empty.full_slots
+    complex_.carer = None
+    complex_.propose_to(empty)
+    complex_.introduce()
+    empty.unhold(complex_)
+    complex_.place()
+    assert complex_.stage == ReferralStage.ARRANGED and empty.free_slots == 0
+    complex_.end("planned")
+    assert empty.free_slots == empty.full_slots and empty.stage == CarerStage.APPROVED
+
+
+def test_with_band_4_nobody_lives_alone():
+    model = SharedLivesModel(params(*SMALL, "referrals.live_in_alone_from_band=4"))
+    worker = model.teams["learning_disability"][0]
+    ref = Referral.refer(model, person(complexity=3), "learning_disability", worker, 26)
+    assert not ref.alone
+    carer = household(model)
+    ref.propose_to(carer)
+    assert carer.free_slots == carer.full_slots - model.slots["live_in"]

@@ -87,7 +87,7 @@ def check_state(m):
             assert ref.carer.can_support(ref), f"{where}: {stage} referral {uid} is with an incompatible carer"
             if stage in OPEN_WAITING:
                 reserved_for[ref.carer.unique_id] += 1
-                held_slots[ref.carer.unique_id] += ref.slots
+                held_slots[ref.carer.unique_id] += ref.taken
             else:
                 assert sum(r is ref for r in ref.carer.placed) == 1, f"{where}: arranged {uid} not in its carer's list"
     for uid, carer in households.items():
@@ -97,8 +97,14 @@ def check_state(m):
         assert carer.reserved == reserved_for[uid], (
             f"{where}: carer {uid} reserved={carer.reserved} but {reserved_for[uid]} referrals in matching/introductions"
         )
-        room = carer.capacity * m.slots_per_place - sum(r.slots for r in carer.placed) - held_slots[uid]
+        room = carer.capacity * m.slots_per_place - sum(r.taken for r in carer.placed) - held_slots[uid]
         assert carer.free_slots == room, f"{where}: carer {uid} free_slots={carer.free_slots}, its people leave {room}"
+        assert all(r.taken == (r.taken if r.alone else r.slots) for r in carer.placed), f"{where}: carer {uid}"
+        if any(r.alone for r in carer.placed):  # the household's only person: nobody else placed or held
+            assert len(carer.placed) == 1 and carer.reserved == 0 and carer.free_slots == 0, (
+                f"{where}: carer {uid} supports someone who lives alone with {len(carer.placed)} placed, "
+                f"{carer.reserved} held"
+            )
         for ref in carer.placed:
             assert ref.unique_id in arranged and ref.carer is carer, f"{where}: carer {uid} lists a non-arranged person"
     assert sum(len(c.placed) for c in households.values()) == len(arranged), where
@@ -108,7 +114,7 @@ def check_state(m):
         expected = [
             c.unique_id
             for c in households.values()
-            if c.free_slots >= ref.slots
+            if c.has_room_for(ref)
             and c.can_support(ref)
             and c.leaving_week is None
             and c.unique_id not in ref.excluded

@@ -121,6 +121,7 @@ class ReferralParams(_Sealed):
     crisis_introduction_weeks: int = MISSING
     person_agrees: float = MISSING
     screening: bool = MISSING
+    live_in_alone_from_band: int = MISSING
     planned_end_per_year: PerArrangement = MISSING
     breakdown_per_year: float = MISSING
     breakdown_unsupported_multiplier: float = MISSING
@@ -134,6 +135,7 @@ class ReferralParams(_Sealed):
         v.range("crisis_matching_weeks", 0, WEEKS_PER_YEAR, integer=True)
         v.range("crisis_introduction_weeks", 0, WEEKS_PER_YEAR, integer=True)
         v.probs("person_agrees")
+        v.range("live_in_alone_from_band", 1, 4, integer=True)  # 4: nobody lives alone
         v.non_negative("breakdown_per_year", "death_per_year", hi=HAZARD_MAX)
         v.non_negative("breakdown_unsupported_multiplier", "breakdown_dissatisfied_multiplier", hi=100.0)
         v.range("death_multiplier_older", 1.0, 100.0)

@@ -22,11 +22,12 @@ def candidates(model, ref, pool=None) -> list:
         carers = model.registry.carers
         pool = chain(carers[CarerStage.ACTIVE].values(), carers[CarerStage.APPROVED].values())
     excluded = ref.excluded
-    kind, need, complexity, slots = ref.arrangement, ref.need, ref.complexity, ref.slots
+    kind, need, complexity, slots, alone = ref.arrangement, ref.need, ref.complexity, ref.slots, ref.alone
     return [
         carer
         for carer in pool
         if carer.free_slots >= slots
+        and (not alone or carer.free_slots == carer.full_slots)
         and kind in carer.offers
         and need in carer.skills
         and complexity <= carer.max_complexity
