@@ -153,6 +153,10 @@ def _schema_type(key: str):
             node = typing.get_args(node)[0]
         elif origin is dict:
             node = typing.get_args(node)[1]
+            if node is typing.Any and key.startswith("shocks.events."):  # an open mapping of events
+                from slsim.simulation.shocks import ShockEvent
+
+                node = ShockEvent
         else:
             return None
     return node

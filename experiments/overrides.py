@@ -20,6 +20,7 @@ switches, texts, nodes, keys not in the schema).
 """
 
 import dataclasses
+from collections.abc import Mapping
 import math
 
 from slsim.experiments.config import _schema_type
@@ -39,6 +40,15 @@ def evolve(node, changes: dict):
             nested.setdefault(head, {})[rest] = value
         else:
             direct[head] = value
+    if isinstance(node, Mapping):  # shocks.events: a mapping of built events, by name
+        items = dict(node)
+        for head in [*direct, *nested]:
+            if head not in items:
+                raise ConfigError(f"{head}: no such entry here (entries: {', '.join(items) or 'none'})")
+        items.update(direct)
+        for head, sub in nested.items():
+            items[head] = evolve(items[head], sub)
+        return items
     if isinstance(node, (list, tuple)):
         items = list(node)
         for head, value in direct.items():

@@ -329,3 +329,21 @@ def test_the_posterior_file_names_its_calibration(tiny):
 
     meta = json.loads(pq.read_schema(tiny[0] / "out" / "posterior.parquet").metadata[b"slsim.calibration"])
     assert meta["fit"] == FIT and meta["generation"] == 3 and meta["targets_file"].endswith("sector.yaml")
+
+
+def test_an_events_size_can_be_calibrated_and_the_period_spec_loads():
+    from slsim.experiments.abc_spec import check_bounds
+    from slsim.experiments.overrides import apply_values
+
+    spec = load_spec(DEFAULT_SPEC.parent / "period.yaml")
+    assert spec.names == ("shocks.events.complexity.size",)
+    assert [t.name for t in spec.fit] == ["people_change_3y", "carers_change_3y"]
+    base = params(*spec.overrides)
+    check_bounds(spec, base)
+    changed = apply_values(base, {"shocks.events.complexity.size": 1.25})
+    assert changed.shocks.events["complexity"].size == 1.25
+    assert changed.shocks.events["staff_2022"] == base.shocks.events["staff_2022"]  # the others untouched
+    with pytest.raises(ConfigError, match="nonesuch: no such entry here"):
+        apply_values(base, {"shocks.events.nonesuch.size": 1.0})
+    with pytest.raises(ConfigError, match=r"shocks.events.complexity.size=3.0: allowed"):
+        apply_values(base, {"shocks.events.complexity.size": 3.0})
