@@ -89,7 +89,7 @@ def draw_schemes(cfg: NationConfig, kinds: dict) -> list:
             seed, local = _seeds(children[i])
             schemes.append(
                 Scheme(
-                    id=f"{i:03d}",
+                    id=f"s{i:03d}",  # a string a partition reader keeps as text
                     index=i,
                     region=region.name,
                     kind=kind,
