@@ -111,3 +111,12 @@ def test_posts_bought_and_new_practice_reach_a_running_model():
     base = other.recorder.last_row()
     assert base["cost_investment"] == 0 and row["cost_investment"] == pytest.approx(2 * cost / 52, rel=0.05)
     assert row["scheme_workers_in_post"] == base["scheme_workers_in_post"] + 2
+
+
+def test_practice_out_of_range_is_refused():
+    params = load_params(["run.years=1"])
+    with pytest.raises(Exception, match="carers.enquiry_to_assessment=1.5"):
+        with_update(params, {"practice": {"assessment_weeks": 20, "enquiry_to_assessment": 1.5}})
+    new = with_update(params, {"practice": {"assessment_weeks": 7.4, "enquiry_to_assessment": 0.3}})
+    assert new.carers.assessment_weeks == 7 and params.carers.assessment_weeks == 20  # the original untouched
+    assert new.scheme is params.scheme

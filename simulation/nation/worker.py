@@ -14,6 +14,7 @@ parameters are inherited, never pickled), scheme i in worker ``i % workers``. Bo
 scheme id; the parent sorts by id. Another executor (Ray actors, say) need only do the same.
 """
 
+import copy
 import dataclasses
 import multiprocessing
 import traceback
@@ -22,6 +23,7 @@ from pathlib import Path
 from slsim.simulation.model import SharedLivesModel
 from slsim.simulation.reporters import households, people_supported
 from slsim.simulation.shocks import window
+from slsim.simulation.validation import _walk
 
 
 def update_params(model, params) -> None:
@@ -38,18 +40,23 @@ def update_params(model, params) -> None:
 
 def with_update(params, update: dict):
     """``params`` with an update: ``practice`` (assessment_weeks, enquiry_to_assessment) and
-    ``events`` (name -> ShockEvent) added to its shocks."""
-    carers, shocks = params.carers, params.shocks
+    ``events`` (name -> ShockEvent) added to its shocks. New events are checked with the whole
+    tree (they must fit the run); new practice with its own group only (no other group's rule
+    reads it), which keeps the many small exchanges of a national run cheap."""
     practice = update.get("practice")
     if practice:
         carers = dataclasses.replace(
-            carers,
+            params.carers,
             assessment_weeks=max(1, int(round(practice["assessment_weeks"]))),
             enquiry_to_assessment=float(practice["enquiry_to_assessment"]),
         )
+        _walk(carers, "carers")
+        params = copy.copy(params)  # the same tree, already checked, with the new carers group
+        object.__setattr__(params, "carers", carers)
     if update.get("events"):
-        shocks = dataclasses.replace(shocks, events={**shocks.events, **update["events"]})
-    return dataclasses.replace(params, carers=carers, shocks=shocks)
+        shocks = dataclasses.replace(params.shocks, events={**params.shocks.events, **update["events"]})
+        params = dataclasses.replace(params, shocks=shocks)
+    return params
 
 
 def _state(model) -> tuple:
