@@ -138,6 +138,11 @@ def test_a_short_national_run_end_to_end(tmp_path, capsys):
     assert schemes["programme_gbp_per_year"].sum() == pytest.approx(300000)
     funded = schemes[schemes["programme_posts"] > 0]
     assert len(funded) > 0
+    assert summary["programme"]["posts_bought"] == schemes["programme_posts"].sum()
+    spent = schemes["programme_spent_gbp_per_year"]
+    assert (spent <= schemes["programme_gbp_per_year"] + 1e-6).all() and spent.sum() == summary["programme"][
+        "spent_gbp_per_year"
+    ]
     for sid in funded["id"]:
         ts = parts[parts["scheme"].astype(str) == sid]
         assert (ts.loc[ts["week"] < 53, "cost_investment"] == 0).all()

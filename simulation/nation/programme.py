@@ -72,15 +72,16 @@ def post_events(params, gbp: float, programme: dict) -> dict:
     }
 
 
-def posts_bought(params, events: dict) -> int:
-    """Whole posts the programme's events buy in a scheme of ``params``."""
+def posts_bought(params, events: dict) -> tuple:
+    """(whole posts, GBP a year they cost) the programme's events buy in a scheme of ``params``."""
     e = params.economics
     unit = {
         "scheme_worker": e.scheme_worker_cost_per_year,
         "recruitment_officer": e.recruitment_officer_cost_per_year,
         "outreach_officer": e.outreach_officer_cost_per_year,
     }
-    return sum(int(ev.size // unit[ev.post]) for ev in events.values() if unit[ev.post] > 0)
+    posts = {name: int(ev.size // unit[ev.post]) if unit[ev.post] > 0 else 0 for name, ev in events.items()}
+    return sum(posts.values()), sum(posts[name] * unit[ev.post] for name, ev in events.items())
 
 
 def preset_events(presets: tuple, horizon: int) -> list:

@@ -147,7 +147,7 @@ def run_nation(cfg, base: dict, out, workers: int = 1, progress=None) -> dict:
                 money = prog.allocate(p["allocation"], p["gbp_per_year"], states_now, p["stall_growth"])
                 for sid, gbp in money.items():
                     events = prog.post_events(params[sid], gbp, p)
-                    bought[sid] = prog.posts_bought(params[sid], events)
+                    bought[sid] = prog.posts_bought(params[sid], events)  # (posts, GBP a year)
                     if events:
                         updates.setdefault(sid, {})["events"] = events
             states = ex.step(until, updates)
@@ -216,7 +216,8 @@ def _write_tables(tmp: Path, cfg, schemes, start, ends, nat, practice, money, bo
                 "growth": growth,
                 "growth_class": klass,
                 "programme_gbp_per_year": float(money.get(s.id, 0.0)),
-                "programme_posts": int(bought.get(s.id, 0)),
+                "programme_posts": int(bought.get(s.id, (0, 0.0))[0]),
+                "programme_spent_gbp_per_year": float(bought.get(s.id, (0, 0.0))[1]),
                 "assessment_weeks_start": s.practice["assessment_weeks"],
                 "assessment_weeks_end": practice[s.id]["assessment_weeks"],
                 "enquiry_to_assessment_start": s.practice["enquiry_to_assessment"],
@@ -243,7 +244,8 @@ def _write_tables(tmp: Path, cfg, schemes, start, ends, nat, practice, money, bo
             "allocation": cfg.programme["allocation"],
             "gbp_per_year": cfg.programme["gbp_per_year"],
             "allocated_gbp_per_year": float(sum(money.values())),
-            "posts_bought": int(sum(bought.values())),
+            "posts_bought": int(sum(b[0] for b in bought.values())),
+            "spent_gbp_per_year": float(sum(b[1] for b in bought.values())),  # whole posts: the rest is not spent
         },
         "league_top": league["id"].head(10).tolist(),
         "league_bottom": league["id"].tail(10).tolist()[::-1],
