@@ -10,6 +10,7 @@ naming the field and what is allowed, exits with code 2 and writes nothing.
 """
 
 import argparse
+import signal
 import sys
 import time
 
@@ -17,6 +18,7 @@ import yaml
 
 from slsim.simulation.nation import config as nation_config
 from slsim.simulation.nation.runner import run_nation, stderr_progress
+from slsim.simulation.nation.worker import WorkerError
 from slsim.simulation.validation import ConfigError
 
 PROG = "slsim-nation"
@@ -63,8 +65,24 @@ def compose_bases(cfg) -> dict:
     return out
 
 
+class _Terminated(Exception):
+    pass
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)  # a killed run removes its partial folder
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv) -> int:
     try:
         args = parser().parse_args(argv)
         if not 1 <= args.workers <= 256:
@@ -80,6 +98,12 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: stopped: nothing was written", file=sys.stderr)
         return 130
+    except _Terminated:
+        print(f"{PROG}: stopped (SIGTERM): nothing was written", file=sys.stderr)
+        return 143
+    except WorkerError as exc:
+        print(f"{PROG}: error: {str(exc).splitlines()[0]}; nothing was written", file=sys.stderr)
+        return 1
     s, e = summary["start"], summary["end"]
     print(
         f"{PROG}: {summary['schemes']} schemes, {summary['weeks']} weeks in {time.monotonic() - started:.1f} s; "
