@@ -2,6 +2,7 @@
 start, the same bytes whatever the number of workers, the outputs and what they hold."""
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -50,11 +51,14 @@ def _files(folder: Path) -> dict:
         ("shocks.presets=[plague]", "shocks.presets=['plague']: allowed a list of distinct names from"),
         ("run.years=ten", "run.years='ten': allowed integer 1 <= x <= 100"),
         ("draws.size_sigma=-1", "draws.size_sigma=-1: allowed finite number 0.0 <= x <= 2.0"),
+        ("programme.allocation=to_stalled", "programme.start_week=1: allocation to_stalled needs growth"),
+        ("regions.london=5", "regions.london=5: allowed a mapping of schemes, voluntary_share, types"),
+        ("shocks.presets=[pandemic]", "shocks.presets: pandemic starts in week 105, after the horizon"),
     ],
 )
 def test_a_bad_config_is_one_line_exit_2_and_nothing_written(tmp_path, capsys, override, expected):
     out = tmp_path / "nation"
-    code = nation_cli.main(["--out", str(out), "--quiet", override])
+    code = nation_cli.main(["--out", str(out), "--quiet", "run.years=2", override])
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("slsim-nation: error: "), err
@@ -151,3 +155,16 @@ def test_a_short_national_run_end_to_end(tmp_path, capsys):
     assert nation_cli.main(["--out", str(out), "--quiet", *small_overrides(2)]) == 0
     assert pd.read_parquet(out / "schemes.parquet")["programme_posts"].sum() == 0
     assert [p.name for p in tmp_path.iterdir()] == ["nation"]
+
+
+def test_a_terminated_run_exits_143_and_leaves_nothing(tmp_path):
+    out = tmp_path / "nation"
+    cmd = [sys.executable, "-m", "slsim.experiments.nation_cli", "--out", str(out), "--workers", "2", "run.years=20"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()  # the first period's progress: the run is under way
+    assert line.startswith("slsim-nation: week 13/1040"), line
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=60) == 143
+    assert rest.strip().splitlines()[-1] == "slsim-nation: stopped (SIGTERM): nothing was written"
+    assert list(tmp_path.iterdir()) == []
