@@ -131,6 +131,8 @@ def test_a_short_national_run_end_to_end(tmp_path, capsys):
     assert len(schemes) == 6 and sorted(schemes["rank"]) == list(range(1, 7))
     assert schemes.sort_values("rank")["growth"].is_monotonic_decreasing
     assert sum(summary["growth_classes"].values()) == 6
+    assert sorted(summary["regions"]) == sorted(SMALL) and sum(r["schemes"] for r in summary["regions"].values()) == 6
+    assert sum(r["people_end"] for r in summary["regions"].values()) == schemes["people_end"].sum()
     # national totals are the sums of the schemes' own weekly tables
     parts = pd.read_parquet(out / "timeseries")
     assert sorted(parts["scheme"].astype(str).unique()) == sorted(schemes["id"])

@@ -21,16 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
 
 from slsim.simulation.nation import peers as peer_mod
 from slsim.simulation.nation import programme as prog
-from slsim.simulation.nation.population import draw_schemes, totals
+from slsim.simulation.nation.outputs import MARK, write_tables
+from slsim.simulation.nation.population import draw_schemes
 from slsim.simulation.nation.worker import executor, with_update
 from slsim.simulation.permissions import umask_mode
 from slsim.simulation.validation import ConfigError
 
-MARK = "slsim-nation"  # summary.json's "kind": a folder slsim-nation may replace
 STOCKS = ("initial_carers_in_assessment", "initial_enquiries", "initial_referrals")
 LEARN_STEP = 1e-3  # smallest change of the enquiry conversion sent to a scheme (smaller ones add up first)
 
@@ -163,7 +162,7 @@ def run_nation(cfg, base: dict, out, workers: int = 1, progress=None) -> dict:
     finally:
         ex.close()
     try:
-        summary = _write_tables(tmp, cfg, schemes, start, ends, nat, practice, money, bought)
+        summary = write_tables(tmp, cfg, schemes, start, ends, nat, practice, money, bought)
         _replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -178,81 +177,6 @@ def _add(nat: dict, states: dict) -> None:
             acc[0] += people
             acc[1] += hh
             acc[2] += staff
-
-
-def _write_tables(tmp: Path, cfg, schemes, start, ends, nat, practice, money, bought) -> dict:
-    weeks = sorted(nat)
-    national = pd.DataFrame(
-        {
-            "week": pd.array(weeks, dtype="int32"),
-            "people_supported": [nat[w][0] for w in weeks],
-            "households": [nat[w][1] for w in weeks],
-            "staff": [nat[w][2] for w in weeks],
-        }
-    )
-    national.to_parquet(tmp / "national.parquet", index=False, engine="pyarrow")
-    g = cfg.growth
-    rows = []
-    for s in schemes:
-        _, p0, h0, st0 = start[s.id]
-        end = ends[s.id]
-        growth = prog.growth(end["people_end"], p0)
-        klass = "grow" if growth > g["grow_above"] else "shrink" if growth < g["shrink_below"] else "stall"
-        rows.append(
-            {
-                "id": s.id,
-                "region": s.region,
-                "kind": s.kind,
-                "operator": s.operator,
-                "provider": s.provider,
-                "size": s.size,
-                "seed": s.seed,
-                "people_start": p0,
-                "people_end": end["people_end"],
-                "households_start": h0,
-                "households_end": end["households_end"],
-                "staff_start": st0,
-                "staff_end": end["staff_end"],
-                "growth": growth,
-                "growth_class": klass,
-                "programme_gbp_per_year": float(money.get(s.id, 0.0)),
-                "programme_posts": int(bought.get(s.id, (0, 0.0))[0]),
-                "programme_spent_gbp_per_year": float(bought.get(s.id, (0, 0.0))[1]),
-                "assessment_weeks_start": s.practice["assessment_weeks"],
-                "assessment_weeks_end": practice[s.id]["assessment_weeks"],
-                "enquiry_to_assessment_start": s.practice["enquiry_to_assessment"],
-                "enquiry_to_assessment_end": practice[s.id]["enquiry_to_assessment"],
-            }
-        )
-    table = pd.DataFrame(rows)
-    order = sorted(range(len(rows)), key=lambda i: (-rows[i]["growth"], rows[i]["id"]))
-    rank = [0] * len(rows)
-    for r, i in enumerate(order, start=1):
-        rank[i] = r
-    table["rank"] = rank  # the league table: 1 = most growth (ties by id)
-    table.to_parquet(tmp / "schemes.parquet", index=False, engine="pyarrow")
-    league = table.sort_values("rank")
-    summary = {
-        "kind": MARK,
-        "schemes": len(schemes),
-        "weeks": cfg.weeks,
-        "targets_at_start": cfg.targets,
-        "start": {**totals(schemes), "people_week0": int(national["people_supported"].iloc[0])},
-        "end": {k: int(national[k].iloc[-1]) for k in ("people_supported", "households", "staff")},
-        "growth_classes": {k: int((table["growth_class"] == k).sum()) for k in ("grow", "stall", "shrink")},
-        "programme": {
-            "allocation": cfg.programme["allocation"],
-            "gbp_per_year": cfg.programme["gbp_per_year"],
-            "allocated_gbp_per_year": float(sum(money.values())),
-            "posts_bought": int(sum(b[0] for b in bought.values())),
-            "spent_gbp_per_year": float(sum(b[1] for b in bought.values())),  # whole posts: the rest is not spent
-        },
-        "league_top": league["id"].head(10).tolist(),
-        "league_bottom": league["id"].tail(10).tolist()[::-1],
-        "config": cfg.raw,
-    }
-    (tmp / "summary.json").write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n")
-    return summary
 
 
 def _replace(tmp: Path, out: Path) -> None:
