@@ -113,11 +113,14 @@ def test_one_and_two_workers_write_the_same_bytes(tmp_path, bases):
     from slsim.simulation.nation.runner import run_nation
 
     run_nation(cfg, bases, tmp_path / "one", workers=1)
-    run_nation(cfg, bases, tmp_path / "two", workers=2)
-    one, two = _files(tmp_path / "one"), _files(tmp_path / "two")
-    assert len(one) == 3 + 6 and one.keys() == two.keys()
-    for name in one:
-        assert one[name] == two[name], name
+    one = _files(tmp_path / "one")
+    assert len(one) == 3 + 6
+    for n in (2, 4):
+        run_nation(cfg, bases, tmp_path / f"w{n}", workers=n)
+        other = _files(tmp_path / f"w{n}")
+        assert one.keys() == other.keys()
+        for name in one:
+            assert one[name] == other[name], (n, name)
 
 
 def test_a_short_national_run_end_to_end(tmp_path, capsys):
@@ -153,6 +156,13 @@ def test_a_short_national_run_end_to_end(tmp_path, capsys):
         ts = parts[parts["scheme"].astype(str) == sid]
         assert (ts.loc[ts["week"] < 53, "cost_investment"] == 0).all()
         assert (ts.loc[ts["week"] >= 53, "cost_investment"] > 0).all()
+    # peer learning: in each region the scheme with the slowest assessments moves toward its peers
+    for _, region in schemes.groupby("region"):
+        worst = region.loc[region["assessment_weeks_start"].idxmax()]
+        assert worst["assessment_weeks_end"] < worst["assessment_weeks_start"]
+        best = region.loc[region["assessment_weeks_start"].idxmin()]
+        if best["operator"] == "council":  # no peers beyond its region, so none better
+            assert best["assessment_weeks_end"] == best["assessment_weeks_start"]
     # running it again replaces the previous output
     assert nation_cli.main(["--out", str(out), "--quiet", *small_overrides(2)]) == 0
     assert pd.read_parquet(out / "schemes.parquet")["programme_posts"].sum() == 0
@@ -169,4 +179,11 @@ def test_a_terminated_run_exits_143_and_leaves_nothing(tmp_path):
     rest = proc.stderr.read()
     assert proc.wait(timeout=60) == 143
     assert rest.strip().splitlines()[-1] == "slsim-nation: stopped (SIGTERM): nothing was written"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_config_file_is_one_line(tmp_path, capsys):
+    assert nation_cli.main(["--out", str(tmp_path / "n"), "--config", str(tmp_path / "none.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--config" in err and "no such file" in err
     assert list(tmp_path.iterdir()) == []
