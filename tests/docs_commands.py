@@ -23,6 +23,7 @@ import sys
 from pathlib import Path
 
 from helpers import REPO
+from slsim.simulation.nation.config import REGIONS
 
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
 SHELLS = {"bash", "sh", "shell", "console", "zsh"}
@@ -45,6 +46,7 @@ NOT_RUN = {
     "make test": "the suite itself; the target must exist",
     "make bench": "a benchmark (minutes); the target must exist",
     "make bench-sweep": "a benchmark (minutes); the target must exist",
+    "make bench-nation": "a benchmark (a minute or two); the target must exist",
     "make baseline": "rewrites tests/baseline; the target must exist",
     "source .venv/bin/activate": "a shell builtin; these tests run with the venv's bin first on PATH",
     "slsim levers.practice_newsletter.enabled=true": "needs the example lever: tests/test_docs_lever_example.py adds it in a copy and runs it",
@@ -65,7 +67,10 @@ PROMISES = {
     r"^slsim-validate$": ["outputs/validation/validation.json"],
     r"^slsim-calibrate --out outputs/calibration": ["outputs/calibration/posterior.parquet"],
     r"^slsim-validate --seeds 5 --out /tmp/v": ["v/validation.json"],
+    r"^slsim-nation --out (\S+)": ["{0}/national.parquet", "{0}/schemes.parquet", "{0}/summary.json"],
 }
+# a national run cut to three schemes (one a region of the first three), three years, four warm-up weeks
+TINY_NATION = [*(f"regions.{r}.schemes={int(i < 3)}" for i, r in enumerate(REGIONS)), *TINY_RUN]
 
 
 def commands(path: Path) -> list:
@@ -113,6 +118,8 @@ def _tiny(words: list) -> list:
         return [*words, *sizes, *TINY_RUN]
     if tool == "python":
         return [sys.executable, *words[1:], *TINY_RUN]
+    if tool == "slsim-nation":
+        return [*words, *TINY_NATION]
     return words
 
 
@@ -147,8 +154,12 @@ def writes(words: list) -> set:
         experiment = _value(words, "experiment")
         if experiment and not any(w.startswith("hydra.sweep.dir=") for w in words):
             out.add(f"multirun/{experiment}")
-    elif tool in ("slsim-calibrate", "slsim-validate", "slsim-report"):
-        default = {"slsim-calibrate": "outputs/calibration", "slsim-validate": "outputs/validation"}.get(tool)
+    elif tool in ("slsim-calibrate", "slsim-validate", "slsim-report", "slsim-nation"):
+        default = {
+            "slsim-calibrate": "outputs/calibration",
+            "slsim-validate": "outputs/validation",
+            "slsim-nation": "outputs/nation",
+        }.get(tool)
         folder = _value(words, "--out") or default
         if folder:
             out.add(folder)

@@ -50,6 +50,7 @@ def test_every_command_is_run_or_excused_and_no_excuse_is_stale():
         "slsim-validate",
         "slsim-dashboard",
         "slsim-calibrate",
+        "slsim-nation",
         "python",
         "make",
         "source",

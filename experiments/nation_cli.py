@@ -1,0 +1,122 @@
+"""``slsim-nation``: run the national model (simulation/nation/) and write its folder.
+
+    slsim-nation --out outputs/nation --workers 2 nation.seed=1 run.years=10
+
+Each scheme's parameters start from its kind's composed config (``scheme_type=KIND``, the
+``voluntary_sector`` kind's values on top for a scheme a voluntary-sector provider runs),
+composed once per kind and operator. Bad input (an unknown key or region, a value out of range,
+shares that do not sum to 1, a scheme the model refuses, a bad --out or flag) prints one line
+naming the field and what is allowed, exits with code 2 and writes nothing.
+"""
+
+import argparse
+import signal
+import sys
+import time
+
+import yaml
+
+from slsim.simulation.nation import config as nation_config
+from slsim.simulation.nation.runner import run_nation, stderr_progress
+from slsim.simulation.nation.worker import WorkerError
+from slsim.simulation.validation import ConfigError
+
+PROG = "slsim-nation"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise ConfigError(message.replace("\n", " "))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = _Parser(prog=PROG, description="Run the national model: every English Shared Lives scheme side by side.")
+    p.add_argument("--out", default="outputs/nation", help="output folder (new, empty, or a previous national output)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (results do not depend on it)")
+    p.add_argument("--config", default=None, help="a national config YAML over configs/nation/default.yaml")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("overrides", nargs="*", help="key=value overrides of the national config")
+    return p
+
+
+def _flatten(node, prefix=""):
+    for key, value in node.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def voluntary_overrides() -> list:
+    """The voluntary_sector kind's values (configs/scheme_type/voluntary_sector.yaml) as overrides."""
+    data = yaml.safe_load((nation_config.CONFIG_DIR / "scheme_type" / "voluntary_sector.yaml").read_text())
+    return [f"{k}={v}" for k, v in _flatten(data) if k != "scheme.name"]
+
+
+def compose_bases(cfg) -> dict:
+    """{(kind, operator): params} of the kinds and operators the nation has."""
+    from slsim.experiments.config import load_params
+
+    run = [f"run.years={cfg.years}", f"run.warmup_weeks={cfg.warmup_weeks}"]
+    out = {}
+    for kind in nation_config.KINDS:
+        out[(kind, "council")] = load_params([f"scheme_type={kind}", *run])
+        out[(kind, "voluntary_sector")] = load_params([f"scheme_type={kind}", *run, *voluntary_overrides()])
+    return out
+
+
+class _Terminated(Exception):
+    pass
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)  # a killed run removes its partial folder
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv) -> int:
+    try:
+        args = parser().parse_args(argv)
+        if not 1 <= args.workers <= 256:
+            raise ConfigError(f"--workers={args.workers}: allowed integer 1 <= x <= 256")
+        cfg = nation_config.load(args.overrides, args.config)
+        started = time.monotonic()
+        summary = run_nation(
+            cfg, compose_bases(cfg), args.out, args.workers, progress=None if args.quiet else stderr_progress
+        )
+    except ConfigError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: stopped: nothing was written", file=sys.stderr)
+        return 130
+    except _Terminated:
+        print(f"{PROG}: stopped (SIGTERM): nothing was written", file=sys.stderr)
+        return 143
+    except WorkerError as exc:
+        print(f"{PROG}: error: {str(exc).splitlines()[0]}; nothing was written", file=sys.stderr)
+        return 1
+    s, e = summary["start"], summary["end"]
+    print(
+        f"{PROG}: {summary['schemes']} schemes, {summary['weeks']} weeks in {time.monotonic() - started:.1f} s; "
+        f"people supported {s['people_week0']} -> {e['people_supported']}; "
+        f"grow/stall/shrink {summary['growth_classes']['grow']}/{summary['growth_classes']['stall']}/"
+        f"{summary['growth_classes']['shrink']}; wrote {args.out}"
+    )
+    return 0
+
+
+def cli() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    cli()
