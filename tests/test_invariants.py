@@ -114,10 +114,7 @@ def check_state(m):
         expected = [
             c.unique_id
             for c in households.values()
-            if c.has_room_for(ref)
-            and c.can_support(ref)
-            and c.leaving_week is None
-            and c.unique_id not in ref.excluded
+            if c.has_room_for(ref) and c.can_support(ref) and c.leaving_week is None and c.unique_id not in ref.excluded
         ]
         got = [c.unique_id for c in candidates(m, ref)]
         assert sorted(got) == sorted(expected), f"{where}: candidates for referral {uid} differ from can_support"
