@@ -18,7 +18,7 @@ venv: $(STAMP)
 
 ## run: install if needed, run the levers experiment on every core, write its report
 run: $(STAMP)
-	$(BIN)/slsim experiment=levers hydra/launcher=joblib
+	$(BIN)/slsim experiment=levers calibration=posterior hydra/launcher=joblib
 	$(BIN)/slsim-report multirun/levers
 	@echo "Sweep: multirun/levers (sweep.parquet, one folder per run); report: multirun/levers/report/index.html"
 

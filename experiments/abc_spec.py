@@ -179,6 +179,9 @@ def load_spec(path=None, *, overrides=(), **settings) -> Spec:
     """The spec at ``path`` (default ``configs/abc/default.yaml``), with model ``overrides`` added
     to its own and abc ``settings`` (population=..., generations=...) replacing its values; checked."""
     path = Path(path) if path is not None else DEFAULT_SPEC
+    named = SPEC_DIR / f"{path}.yaml"
+    if not path.exists() and path.suffix == "" and len(path.parts) == 1 and named.exists():
+        path = named  # a spec's name in configs/abc/ (e.g. period)
     data = read_yaml(path, "calibration spec")
     for key in data:
         if key not in TOP_KEYS:

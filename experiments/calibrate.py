@@ -4,6 +4,7 @@
     slsim-calibrate --procs 8 --out outputs/calibration
     slsim-calibrate --generations 14                  # the same folder: continue to 14 generations
     slsim-calibrate --spec my.yaml --population 50 --generations 3 run.years=5
+    slsim-calibrate --spec period --out outputs/calibration_period   # configs/abc/period.yaml
 
 The spec (``configs/abc/*.yaml``, :mod:`slsim.experiments.abc_spec`) lists the
 priors, the targets fitted and the sampler's settings; the options replace its
@@ -45,7 +46,10 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     ap = _Parser(prog="slsim-calibrate", description=__doc__.splitlines()[0])
     ap.add_argument(
-        "--spec", type=Path, default=DEFAULT_SPEC, help="calibration spec (default configs/abc/default.yaml)"
+        "--spec",
+        type=Path,
+        default=DEFAULT_SPEC,
+        help="calibration spec: a path, or a name in configs/abc/ (default: default)",
     )
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default {DEFAULT_OUT}); resumes")
     ap.add_argument("--procs", type=int, default=os.cpu_count() or 1, help="worker processes (default: every core)")

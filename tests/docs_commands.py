@@ -66,6 +66,7 @@ PROMISES = {
     r"--out inv_report$": ["inv_report/index.html"],
     r"^slsim-validate$": ["outputs/validation/validation.json"],
     r"^slsim-calibrate --out outputs/calibration": ["outputs/calibration/posterior.parquet"],
+    r"^slsim-calibrate --spec period --out (\S+)": ["{0}/posterior.parquet"],
     r"^slsim-validate --seeds 5 --out /tmp/v": ["v/validation.json"],
     r"^slsim-nation --out (\S+)": ["{0}/national.parquet", "{0}/schemes.parquet", "{0}/summary.json"],
 }

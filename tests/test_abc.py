@@ -336,6 +336,7 @@ def test_an_events_size_can_be_calibrated_and_the_period_spec_loads():
     from slsim.experiments.overrides import apply_values
 
     spec = load_spec(DEFAULT_SPEC.parent / "period.yaml")
+    assert load_spec("period").path == spec.path  # a name in configs/abc/ will do
     assert spec.names == ("shocks.events.complexity.size",)
     assert [t.name for t in spec.fit] == ["people_change_3y", "carers_change_3y"]
     base = params(*spec.overrides)

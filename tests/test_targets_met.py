@@ -12,13 +12,13 @@ from slsim.experiments.validate import validate
 
 SEEDS = 20
 KNOWN_GAPS = {
-    # The 2021-22 -> 2024-25 trend (people down 6%, carers up 13%), run with that period's
-    # conditions (configs/shocks/period_2021_2025.yaml: referrals growing more complex, cost of
-    # living): the model gives people about 0% and carers about +4%. With 73 households most
-    # complex referrals still find a household, so few are inappropriate; and nothing in the model
-    # raised carer numbers in those years (national recruitment, recovery after the pandemic).
-    "people_change_3y": "the period's rising complexity turns few referrals away in the model",
-    "carers_change_3y": "no mechanism for the period's growth in carers",
+    # The 2021-22 -> 2024-25 fall in people supported (-6.2%), run with that period's conditions
+    # (configs/shocks/period_2021_2025.yaml: the reported staff growth, referrals growing more
+    # complex at the calibrated rate, the cost of living). Carers' +13% is reproduced; people stay
+    # about level (-0.5% in the period calibration's predictive check, configs/calibration/period/;
+    # about +3% over these seeds): the staff growth brings referrals as well as carers, and even
+    # the fastest complexity trend the prior allows takes only a few per cent off people.
+    "people_change_3y": "people stay about level in the 2021-25 period, against -6%"
 }
 
 
