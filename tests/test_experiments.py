@@ -27,6 +27,10 @@ TINY = ("run.years=3", "run.warmup_weeks=8", "experiment.replicates=2")
 EXTRA = {  # what each experiment needs on top of TINY to stay tiny
     "sensitivity": ("experiment.sample.n=2", "experiment.sample.rows_per_job=11"),
     "optimise": ("hydra.sweeper.n_trials=2", "hydra.sweeper.n_jobs=2"),
+    "discovery": ("experiment.sample.n=16", "experiment.sample.rows_per_job=8"),
+    # the two largest grids (66 and 30 scenarios): one seed a scenario
+    "scheme_types": ("experiment.replicates=1",),
+    "shocks": ("experiment.replicates=1",),
 }
 TIMEOUT = 300
 
@@ -50,6 +54,20 @@ def tiny_sweeps(tmp_path_factory):
         stdout, stderr = proc.communicate(timeout=TIMEOUT)
         out[name] = (proc.returncode, stdout, stderr, root / name, args)
     return out
+
+
+@pytest.mark.parametrize("name", ["sensitivity", "discovery"])
+def test_a_sampled_studys_ranges_hold_the_defaults(name):
+    import yaml
+
+    from helpers import REPO, params
+
+    spec = yaml.safe_load((REPO / "configs" / "experiment" / f"{name}.yaml").read_text())
+    for key, (lo, hi) in spec["experiment"]["sample"]["parameters"].items():
+        node = params()
+        for part in key.split("."):
+            node = getattr(node, part)
+        assert lo <= node <= hi, f"{name}: {key} default {node} outside its range [{lo}, {hi}]"
 
 
 def test_there_are_the_five_experiments_of_the_issue():

@@ -56,8 +56,10 @@ def _group_options():
     out = []
     # configs/base/ holds files loaded by path (base/levers@levers), not options of a group;
     # configs/targets/ (the published targets) and configs/abc/ (the calibration specs) are data read
-    # by slsim-validate and slsim-calibrate, not run configs
-    for group in sorted(p for p in CONFIGS.iterdir() if p.is_dir() and p.name not in ("base", "targets", "abc")):
+    # by slsim-validate and slsim-calibrate, and configs/nation/ (national populations) by
+    # slsim-nation, not run configs
+    data = ("base", "targets", "abc", "nation")
+    for group in sorted(p for p in CONFIGS.iterdir() if p.is_dir() and p.name not in data):
         for option in sorted(group.glob("*.yaml")):
             prefix = "" if group.name in in_defaults else "+"
             out.append(f"{prefix}{group.name}={option.stem}")
