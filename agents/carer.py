@@ -151,13 +151,17 @@ class Carer(mesa.Agent):
     def hold(self, referral) -> None:
         """Room held for ``referral`` while matching and introductions go on."""
         self.reserved += 1
-        referral.taken = self.free_slots if referral.alone else referral.slots
-        self.free_slots -= referral.taken
+        self._claim(referral)
 
     def unhold(self, referral) -> None:
         """The room held for ``referral`` is released (placed, declined, withdrawn or the carer left)."""
         self.reserved -= 1
         self.free_slots += referral.taken
+
+    def _claim(self, referral) -> None:
+        """Room taken for ``referral``: its slots, or every free slot for someone who lives alone."""
+        referral.taken = self.free_slots if referral.alone else referral.slots
+        self.free_slots -= referral.taken
 
     def has_room_for(self, referral) -> bool:
         """Room for ``referral``: its slots free, and for someone who lives alone (a live-in
@@ -180,8 +184,7 @@ class Carer(mesa.Agent):
     def take(self, referral) -> None:
         """A person placed with the household; an approved household becomes active."""
         self.placed.append(referral)
-        referral.taken = self.free_slots if referral.alone else referral.slots
-        self.free_slots -= referral.taken
+        self._claim(referral)
         if referral.arrangement == "live_in":
             self.live_in_count += 1
         if self.stage == CarerStage.APPROVED:

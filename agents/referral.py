@@ -49,7 +49,7 @@ class Referral(mesa.Agent):
         self.arrangement = arrangement  # live_in, short_break, day_support
         self.crisis = crisis  # True: crisis, False: planned
         self.slots = model.slots[arrangement]  # room it takes in a household, in slots
-        self.alone = arrangement == "live_in" and complexity >= model.alone_band  # the household's only person
+        self.alone = model.lives_alone(arrangement, complexity)  # the household's only person
         self.taken = 0  # slots held or taken in its household (all the household's free slots if alone)
         self.team = team  # referring team name ("" at initialisation)
         self.referrer = referrer  # the SocialWorker who referred (None at initialisation)

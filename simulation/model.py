@@ -66,9 +66,7 @@ class SharedLivesModel(mesa.Model):
 
         k = self.slots_per_place = params.carers.short_breaks_per_place
         self.slots = {"live_in": k, "short_break": 1, "day_support": k}  # room an arrangement takes, in slots
-        self.alone_band = (
-            params.referrals.live_in_alone_from_band
-        )  # live-in from this band: the household's only person
+        self.alone_band = params.referrals.live_in_alone_from_band  # live-in from it: the household's only person
         self.draw = Drawers(params)
         self.conditions = Conditions(params)
         self.commissioner = Commissioner(self)
@@ -119,6 +117,10 @@ class SharedLivesModel(mesa.Model):
     def _close_week(self):
         self.books.close_week(self)
         self.recorder.collect()
+
+    def lives_alone(self, arrangement: str, complexity: int) -> bool:
+        """A live-in person of referrals.live_in_alone_from_band or above is the household's only person."""
+        return arrangement == "live_in" and complexity >= self.alone_band
 
     def observe_wait(self, weeks: float) -> None:
         """Social workers' belief about the scheme's wait moves toward a wait just seen."""

@@ -82,9 +82,10 @@ def build_carers_and_people(model) -> None:
         carer.allocate_worker()
     for _ in range(s.initial_people_supported):
         person = model.draw.person(model.random, initial=True)
-        fits = candidates(model, _PersonView(model, person))
+        view = _PersonView(model, person)
+        fits = candidates(model, view)
         if not fits:
-            carer = _household_for(model, person)
+            carer = _household_for(model, view)
             if carer is None:
                 continue  # every place is taken: the configured people outnumber the places
             fits = [carer]
@@ -114,11 +115,7 @@ def build_waiting_referrals(model) -> None:
         ref.referred_week -= waited
 
 
-def _alone(model, person) -> bool:
-    return person["arrangement"] == "live_in" and person["complexity"] >= model.alone_band
-
-
-def _household_for(model, person):
+def _household_for(model, person: "_PersonView"):
     """An approved household with a free place for someone already placed whom no household's
     drawn make-up fits: a household that supports a person can support them, so its make-up
     widens to the person (arrangement offered, need, complexity band). None if no place is free."""
@@ -126,16 +123,14 @@ def _household_for(model, person):
         c
         for st in CarerStage.HOUSEHOLDS
         for c in model.registry.carers[st].values()
-        if c.free_slots >= model.slots[person["arrangement"]]
-        and (c.free_slots == c.full_slots or not _alone(model, person))
-        and (person["arrangement"] == "day_support" or "live_in" in c.offers)
+        if c.has_room_for(person) and (person.arrangement == "day_support" or "live_in" in c.offers)
     ]
     if not free:
         return None
     carer = model.random.choice(free)
-    carer.offers = carer.offers | {person["arrangement"]}
-    carer.skills = carer.skills | {person["need"]}
-    carer.max_complexity = max(carer.max_complexity, person["complexity"])
+    carer.offers = carer.offers | {person.arrangement}
+    carer.skills = carer.skills | {person.need}
+    carer.max_complexity = max(carer.max_complexity, person.complexity)
     return carer
 
 
@@ -145,7 +140,7 @@ class _PersonView:
     def __init__(self, model, person):
         self.__dict__.update(person)
         self.slots = model.slots[person["arrangement"]]
-        self.alone = person["arrangement"] == "live_in" and person["complexity"] >= model.alone_band
+        self.alone = model.lives_alone(person["arrangement"], person["complexity"])
         self.excluded = ()
 
 
