@@ -40,6 +40,15 @@ class Conditions:
         self.starting = ()  # of which, acting for the first time
         self._snapshot(week=0)
 
+    def update(self, params) -> None:
+        """New parameters for a running model (the national model's practice learnt and posts
+        bought): events it has not seen are added; those it has keep running as they were."""
+        new = {name: e for name, e in params.shocks.events.items() if name not in self.p.shocks.events}
+        self.p = params
+        if new:
+            self.shocks.add(new)
+            self._post_weeks |= self.shocks.change_weeks()
+
     def begin_week(self, week: int, council_posts_end: bool) -> None:
         """Set this week's conditions (``council_posts_end``: a council investment ends this week)."""
         self.shocks.begin_week(week)

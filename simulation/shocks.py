@@ -199,6 +199,10 @@ class Shocks:
         """Weeks in which the posts the events pay for or cut can change."""
         return {x for _, _, w in self.events for x in (w.start_week, w.end_week)}
 
+    def add(self, events: dict) -> None:
+        """Events added to a running model (name -> ShockEvent), after those it has."""
+        self.events += tuple((name, e, window(e)) for name, e in events.items())
+
     def begin_week(self, week: int) -> None:
         if not self.events:
             return

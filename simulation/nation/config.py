@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from slsim.simulation.units import WEEKS_PER_YEAR
 from slsim.simulation.validation import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent.parent / "configs"
@@ -67,7 +68,7 @@ class NationConfig:
 
     @property
     def weeks(self) -> int:
-        return self.years * 52
+        return self.years * WEEKS_PER_YEAR
 
 
 def load(overrides=(), path=None) -> NationConfig:
@@ -181,7 +182,7 @@ def _mapping(data: dict, key: str) -> dict:
 def check(data: dict) -> NationConfig:
     n, run = _mapping(data, "nation"), _mapping(data, "run")
     seed = _num(n, "nation", "seed", 0, SEED_MAX, integer=True)
-    period = _num(n, "nation", "period_weeks", 1, 52, integer=True)
+    period = _num(n, "nation", "period_weeks", 1, WEEKS_PER_YEAR, integer=True)
     share = _num(n, "nation", "england_share", 0.01, 1.0)
     uk = n.get("uk") if isinstance(n.get("uk"), dict) else {}
     uk_schemes = _num(uk, "nation.uk", "schemes", 1, 2000, integer=True)
@@ -234,7 +235,7 @@ def check(data: dict) -> NationConfig:
     programme = {
         "gbp_per_year": _num(pr, "programme", "gbp_per_year", 0.0, 5_000_000.0),
         "years": _num(pr, "programme", "years", 0.0, 100.0),
-        "start_week": _num(pr, "programme", "start_week", 1, years * 52, integer=True),
+        "start_week": _num(pr, "programme", "start_week", 1, years * WEEKS_PER_YEAR, integer=True),
         "stall_growth": _num(pr, "programme", "stall_growth", -1.0, 10.0),
         "allocation": pr.get("allocation"),
         "shares": _shares(pr.get("shares"), "programme.shares", POST_SHARES),

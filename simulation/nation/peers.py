@@ -11,6 +11,8 @@ from the practice before the exchange (so the order schemes are listed in does n
 and carers and referrals stay local: only practice moves.
 """
 
+from slsim.simulation.units import WEEKS_PER_YEAR
+
 LOWER_IS_BETTER = {"assessment_weeks": True, "enquiry_to_assessment": False}
 
 
@@ -31,7 +33,7 @@ def network(schemes: list, region: bool = True, provider: bool = True) -> dict:
 
 def period_rate(learning_per_year: float, period_weeks: int) -> float:
     """The share of the gap closed in a period of ``period_weeks``."""
-    return 1.0 - (1.0 - learning_per_year) ** (period_weeks / 52.0)
+    return 1.0 - (1.0 - learning_per_year) ** (period_weeks / WEEKS_PER_YEAR)
 
 
 def learn(practice: dict, peers: dict, rate: float) -> dict:

@@ -22,20 +22,14 @@ from pathlib import Path
 
 from slsim.simulation.model import SharedLivesModel
 from slsim.simulation.reporters import households, people_supported
-from slsim.simulation.shocks import window
 from slsim.simulation.validation import _walk
 
 
 def update_params(model, params) -> None:
     """Give a running model new parameters: practice read each week, and new investment events
     (added to its shocks and to the weeks its posts may change). Events already running are kept."""
-    old = model.p.shocks.events
-    new = {name: e for name, e in params.shocks.events.items() if name not in old}
-    model.p = model.conditions.p = params
-    if new:
-        shocks = model.conditions.shocks
-        shocks.events = shocks.events + tuple((name, e, window(e)) for name, e in new.items())
-        model.conditions._post_weeks |= {x for e in new.values() for x in (e.start_week, e.end_week)}
+    model.p = params
+    model.conditions.update(params)
 
 
 def with_update(params, update: dict):
