@@ -6,8 +6,9 @@ manager's leadership. Scheme workers hold a caseload of carer households
 pooled frontline hours by priority each week (see
 :func:`slsim.simulation.processes.staff_time.allocate_staff_time`): monitoring first, then
 matching and introductions, then carer enquiries and assessments, then outreach
-and recruitment with what is left. Recruitment officers' hours go to carer
-recruitment only; outreach officers (bought by an investment event) spend
+and recruitment with what is left. Recruitment officers' hours go to the carer
+pipeline only (the enquiries and assessments first when ``scheme.recruitment_officers_assess``,
+then recruitment); outreach officers (bought by an investment event) spend
 theirs on outreach to social-work teams only.
 """
 

@@ -70,6 +70,7 @@ class SchemeParams(_Sealed):
     worker_turnover_per_year: float = MISSING
     vacancy_weeks: int = MISSING
     recruitment_officer_hours_per_week: float = MISSING
+    recruitment_officers_assess: bool = MISSING
     initial_people_supported: int = MISSING
     initial_arrangement_mix: ArrangementMix = MISSING
     initial_carers_approved: int = MISSING

@@ -5,7 +5,8 @@ The team pools its frontline hours and spends them by priority:
 1. **monitoring** of approved households and the people placed with them
    (statutory; more for arrangements in their first weeks);
 2. **matching and introductions** for referrals, oldest first;
-3. **carer enquiries and assessments**, oldest first;
+3. **carer enquiries and assessments**, oldest first (recruitment officers take them from
+   their own hours first when ``scheme.recruitment_officers_assess``);
 4. team meetings due this week (lever ``team_meetings``) are held from what
    is left; the rest is split between **outreach** to social-work teams and
    carer **recruitment** (``workload.outreach_share``); recruitment officers
@@ -74,6 +75,23 @@ def _serve(tasks, hours_each: float, pool: float):
     return used
 
 
+def _serve_from_two(groups, own: float, pool: float) -> tuple:
+    """Serve each group's tasks in order from the ``own`` hours first, then from ``pool``;
+    return (hours used from the pool, hours used from ``own``)."""
+    used = own_used = 0.0
+    for tasks, hours_each in groups:
+        for task in tasks:
+            if own - own_used >= hours_each:
+                own_used += hours_each
+                task.served = True
+            elif pool - used >= hours_each:
+                used += hours_each
+                task.served = True
+            else:
+                task.served = False
+    return used, own_used
+
+
 def week(model) -> None:
     """This week's hours (``model.hours``), spent by priority; served tasks marked."""
     model.hours = allocate_staff_time(model)
@@ -104,9 +122,18 @@ def allocate_staff_time(model) -> WeekHours:
     pool -= used
 
     c = model.registry.carers
-    used = _serve(c[CarerStage.ENQUIRY].values(), w.enquiry_hours_per_week, pool)
-    used += _serve(c[CarerStage.ASSESSMENT].values(), w.assessment_hours_per_week, pool - used)
-    hours.assessment = used
+    pipeline = (
+        (c[CarerStage.ENQUIRY].values(), w.enquiry_hours_per_week),
+        (c[CarerStage.ASSESSMENT].values(), w.assessment_hours_per_week),
+    )
+    if p.scheme.recruitment_officers_assess and reserved_recruitment > 0.0:
+        used, own = _serve_from_two(pipeline, reserved_recruitment, pool)
+        reserved_recruitment -= own
+        hours.assessment = used + own
+    else:
+        used = _serve(pipeline[0][0], pipeline[0][1], pool)
+        used += _serve(pipeline[1][0], pipeline[1][1], pool - used)
+        hours.assessment = used
     pool -= used
 
     pool = max(pool, 0.0)
