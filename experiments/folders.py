@@ -8,6 +8,11 @@
 * A single run whose folder already holds a complete run of a different
   configuration is refused, leaving that folder as it is (Hydra would
   otherwise rewrite its ``.hydra/`` to describe a run it does not hold).
+* A sweep into a folder whose runs its own overrides no longer reproduce (the
+  defaults or the model's parameters changed since) is refused, leaving it as
+  it is: its runs would be skipped as another configuration's, and the sweep's
+  table and report would show the old results as this sweep's. One run a job
+  folder is checked (the first complete one, without a sample row).
 
 Each refusal is a :class:`ConfigError` (one line, exit 2, nothing written).
 """
@@ -75,10 +80,52 @@ def check_sweep_folder(sweep_dir: Path) -> None:
         raise ConfigError(f"hydra.sweep.dir={sweep_dir}: inside the sweep folder {outer}; choose a folder of its own")
 
 
+def check_sweep_runs(sweep_dir: Path) -> None:
+    """Refuse a sweep folder holding a run its own overrides no longer reproduce (see module doc)."""
+    import json
+
+    from slsim.experiments.config import compose_cfg, params_from_cfg, resolved_yaml
+    from slsim.experiments.jobs import run_config
+    from slsim.experiments.posterior import run_draw
+
+    if not sweep_dir.is_dir():
+        return
+    composed = {}
+    for job in sorted((d for d in sweep_dir.iterdir() if d.name.isdigit() and d.is_dir()), key=lambda d: int(d.name)):
+        for folder in sorted(job.iterdir()):
+            try:
+                meta = json.loads((folder / "metadata.json").read_text())
+                stored = (folder / "config.yaml").read_text()
+                read_complete(folder)
+                overrides, seed, row = tuple(meta["overrides"]), int(meta["seed"]), meta.get("row")
+            except (OSError, ValueError, KeyError, TypeError, DamagedRun):
+                continue  # not a complete run: the job runs it (again)
+            if row is not None:
+                continue
+            try:
+                if overrides not in composed:
+                    composed[overrides] = compose_cfg(list(overrides))
+                cfg = composed[overrides]
+                params = params_from_cfg(cfg)
+                values = run_draw(params, seed)["values"] if params.calibration.on else None
+                expected = resolved_yaml(run_config(cfg, None, seed, values))
+            except (ConfigError, Exception):  # noqa: BLE001 - overrides that no longer compose: changed
+                expected = None
+            if stored != expected:
+                raise ConfigError(
+                    f"hydra.sweep.dir={sweep_dir}: {folder.relative_to(sweep_dir)} holds a run its overrides no "
+                    "longer reproduce (the configs or the model changed since); left as it is: choose another "
+                    "hydra.sweep.dir, or move the old sweep away"
+                )
+            break
+
+
 def check_output_folders(cfg, multirun: bool) -> None:
     """Check where the composed ``cfg`` (with its ``hydra`` node) would write."""
     if multirun:
-        check_sweep_folder(Path(OmegaConf.select(cfg, "hydra.sweep.dir")))
+        sweep_dir = Path(OmegaConf.select(cfg, "hydra.sweep.dir"))
+        check_sweep_folder(sweep_dir)
+        check_sweep_runs(sweep_dir)
         return
     from slsim.experiments.jobs import plan
 

@@ -63,15 +63,17 @@ def test_a_finished_sweep_rerun_simulates_nothing_and_composes_each_job_once(fin
     assert simulated == [] and ran == []  # no run simulated again: the model's run is never called
     assert len(composed) == 2  # each job composed once
     run_configs = [a for a in parsed if isinstance(a[0], str) and a[0].startswith("run:\n")]
-    assert len(run_configs) == 6  # each run's config.yaml parsed once, by the sweep table; jobs compare its text
+    # each run's config.yaml parsed once by the sweep table (jobs compare its text), and one a job by
+    # the pre-check that the folder's runs are still this config's (experiments/folders.py)
+    assert len(run_configs) == 6 + 2
     after = {p: p.stat().st_mtime_ns for p in before}
     assert after == before  # nothing rewritten
     pd.testing.assert_frame_equal(pd.read_parquet(sweep / "sweep.parquet"), table)
 
 
-def test_a_changed_run_config_is_still_noticed(finished, monkeypatch, tmp_path, capsys):
-    """Comparing text instead of parsing changes nothing of what a resume does: a run whose config
-    is not the one its job would write is left alone and reported."""
+def test_a_changed_run_config_is_refused_before_anything_runs(finished, monkeypatch, tmp_path, capsys):
+    """A run whose config its own overrides no longer give (the defaults changed since) is left
+    alone, and the sweep is refused before it starts: its table would show the old results."""
     args, sweep = finished
     config = sweep / "0" / "seed-42" / "config.yaml"
     config.write_text(config.read_text().replace("years: 1", "years: 2"))
@@ -79,8 +81,12 @@ def test_a_changed_run_config_is_still_noticed(finished, monkeypatch, tmp_path, 
     data = json.loads(summary.read_text())
     data["files"]["config.yaml"] = config.stat().st_size
     summary.write_text(json.dumps(data))
+    before = {p: p.read_bytes() for p in sweep.rglob("*") if p.is_file()}
     simulated = []
     _count(monkeypatch, SharedLivesModel, "run", simulated)
-    _sweep(args, monkeypatch, tmp_path)
-    assert simulated == []
-    assert "0/seed-42 holds a run of a different configuration" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        _sweep(args, monkeypatch, tmp_path)
+    assert stop.value.code == 2 and simulated == []
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "0/seed-42 holds a run its overrides no longer reproduce" in err[0], err
+    assert {p: p.read_bytes() for p in sweep.rglob("*") if p.is_file()} == before  # nothing written
