@@ -21,6 +21,8 @@ from slsim.analysis.nation_results import Nation
 from slsim.analysis.results import AnalysisError
 from slsim.analysis.settings import Settings
 
+RUN_SHOWN = ("run", "programme", "seed", "draw", "people_start", "people_end", "households_end", "posts_bought",
+             "gbp_spent", "grow", "stall", "shrink")  # fmt: skip
 SECTIONS = (
     ("answer", "The answer: what each programme buys, per pound"),
     ("totals", "National totals over time"),
@@ -121,9 +123,10 @@ def answer(value: pd.DataFrame, baseline: str, s: Settings, per: str) -> str:
                 h.td(count(r.people_per_gbp), _interval(r.people_per_gbp_low, r.people_per_gbp_high, count)),
             ]
         )
-    pairs = int(value["pairs"].min())
+    low, high = int(value["pairs"].min()), int(value["pairs"].max())
+    pairs = f"{low}" if low == high else f"{low} to {high}"
     note = (
-        f"<p class='note'>Against {h.esc(baseline)}, {pairs}+ pairs of runs (same nation seed and posterior draw) a "
+        f"<p class='note'>Against {h.esc(baseline)}, {pairs} pairs of runs (same nation seed and posterior draw) a "
         f"programme; intervals: {s.confidence:.0%} Student t over the pairs. GBP per extra person is shown where "
         "more people are supported on average; its interval only where the extra people's interval lies above zero. "
         "Money short of a whole post is not spent.</p>"
@@ -224,7 +227,11 @@ def write(nation: Nation, s: Settings, folder) -> None:
     })  # fmt: skip
     csv("about", about)
     body["about"].append(h.frame_table(about, index=False))
-    body["about"].append(h.details("Each run", h.frame_table(runs, index=False, digits=1)))
+    shown = runs[[c for c in RUN_SHOWN if c in runs]]  # every column: tables/runs.csv
+    csv("runs", runs)
+    body["about"].append(
+        h.details("Each run (every column: tables/runs.csv)", h.frame_table(shown, index=False, digits=0))
+    )
     text = json.dumps(nation.config, indent=2, default=str)
     body["about"].append(h.details("Configuration (study.json, or the run's config)", f"<pre>{h.esc(text)}</pre>"))
 
