@@ -29,13 +29,14 @@ def totals(frame: pd.DataFrame, programmes: list, band: float) -> Figure:
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     axes = fig.subplots(1, 2)
     colour = _colours(programmes)
+    dashes = dict(zip(programmes, ["-", "--", ":", "-."] * len(programmes)))  # programmes that coincide still show
     for ax, total in zip(axes, TOTAL_LABELS):
         for programme in programmes:
             one = frame[(frame["programme"] == programme) & (frame["total"] == total)].sort_values("week")
             c = colour[programme]
             if (one["runs"] > 1).any():
                 ax.fill_between(one["week"], one["low"], one["high"], color=c, alpha=0.18, linewidth=0)
-            ax.plot(one["week"], one["median"], color=c, linewidth=1.6, label=programme)
+            ax.plot(one["week"], one["median"], color=c, linestyle=dashes[programme], linewidth=1.6, label=programme)
         ax.set_xlabel("week")
         ax.set_ylabel(TOTAL_LABELS[total])
         ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))

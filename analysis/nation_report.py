@@ -131,7 +131,13 @@ def answer(value: pd.DataFrame, baseline: str, s: Settings, per: str) -> str:
         "more people are supported on average; its interval only where the extra people's interval lies above zero. "
         "Money short of a whole post is not spent.</p>"
     )
-    return lead + h.table(head, rows, cls="t answer") + note
+    idle = value[(value["gbp_spent"] == 0) & (value["gbp_per_year"] > 0)]["programme"].tolist()
+    if idle:
+        note += (
+            f"<p class='note'>{h.esc(', '.join(idle))} spend{'s' if len(idle) == 1 else ''} nothing: each scheme's "
+            "share of the money is short of a whole post (not in the figure below).</p>"
+        )
+    return lead + h.table(head, rows, cls="t perpound") + note  # intervals on a second line: fits 1,366 px
 
 
 def write(nation: Nation, s: Settings, folder) -> None:

@@ -30,10 +30,10 @@ def test_the_headline_answer_is_on_the_first_screen(browser, report):  # noqa: F
     assert lead.is_visible()
     text = lead.inner_text()
     assert text.startswith("Most people per pound:") or text.startswith("No programme supports more people")
-    for part in (lead, page.locator("section#answer table.answer")):
+    for part in (lead, page.locator("section#answer table.perpound")):
         box = part.bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= 768, box
-    assert page.locator("table.answer tbody tr").count() == 2  # equal and by_need against none
+    assert page.locator("table.perpound tbody tr").count() == 2  # equal and by_need against none
     page.close()
 
 
