@@ -188,3 +188,38 @@ def test_bad_national_settings_are_refused(tmp_path, line, expected):
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(AnalysisError, match=expected.replace("(", r"\(").replace(")", r"\)")):
         load_settings(path)
+
+
+def test_runs_pair_by_seed_and_draw_and_money_counts_the_years_spent(nation_study, tmp_path):
+    from slsim.analysis.nation_results import load_nation
+    from slsim.analysis.nation_tables import value
+
+    dest = _copy(nation_study, tmp_path)
+    runs = pd.read_parquet(dest / "runs.parquet")
+    runs.loc[runs["programme"] == "equal", "programme_years"] = 0.5  # 26 weeks from week 53
+    runs.loc[runs["programme"] != "none", "start_week"] = 53  # by_need: recurrent, weeks 53-104
+    runs.to_parquet(dest / "runs.parquet")
+    got = load_nation(dest).runs.set_index("run")
+    for run, row in runs.set_index("run").iterrows():
+        years = {"none": 2.0, "equal": 0.5, "by_need": 1.0}[row["programme"]]
+        assert got.loc[run, "gbp_spent"] == pytest.approx(row["gbp_spent_per_year"] * years)
+    # two draws on one seed: each programme run is paired with the none run of its own draw
+    synthetic = pd.DataFrame(
+        {
+            "programme": ["none", "none", "p", "p"],
+            "allocation": ["equal", "equal", "equal", "equal"],
+            "seed": [1, 1, 1, 1],
+            "draw": [0, 1, 1, 0],
+            "people_end": [100.0, 200.0, 230.0, 110.0],
+            "gbp_per_year": [0.0, 0.0, 1e6, 1e6],
+            "posts_bought": [0, 0, 20, 20],
+            "gbp_spent_per_year": [0.0, 0.0, 9e5, 9e5],
+            "gbp_spent": [0.0, 0.0, 1.8e6, 1.8e6],
+        }
+    )
+    row = value(synthetic, "none", 0.95, 1e6).iloc[0]
+    assert row["pairs"] == 2 and row["extra_people"] == pytest.approx((30 + 10) / 2)
+    assert row["cost_per_extra_person"] == pytest.approx(1.8e6 / 20)
+    assert row["extra_people_low"] == pytest.approx(
+        20 - stats.t.ppf(0.975, 1) * np.std([30, 10], ddof=1) / math.sqrt(2)
+    )
