@@ -42,11 +42,15 @@ def totals(frame: pd.DataFrame, programmes: list, band: float) -> Figure:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
         ax.set_title(TOTAL_LABELS[total] + " in England's modelled schemes", fontsize=9)
     axes[0].legend(fontsize=7, title="programme", title_fontsize=7, loc="best")
-    fig.suptitle(f"National totals over time: median over runs, band holding {band:.0%} of runs", fontsize=10)
+    several = frame["runs"].max() > 1
+    fig.suptitle(
+        "National totals over time" + (f": median over runs, band holding {band:.0%} of runs" if several else ""),
+        fontsize=10,
+    )
     return fig
 
 
-def classes(frame: pd.DataFrame, programmes: list) -> Figure:
+def classes(frame: pd.DataFrame, programmes: list, level: float) -> Figure:
     """Schemes that grow, stall or shrink per programme: bars (mean over runs), lines (interval)."""
     fig = Figure(figsize=(7.5, 3.4), layout="constrained")
     ax = fig.subplots()
@@ -64,9 +68,12 @@ def classes(frame: pd.DataFrame, programmes: list) -> Figure:
     ax.set_xticks(x, [CLASS_LABELS[c] for c in CLASSES])
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("schemes (mean over runs)")
     ax.legend(fontsize=7, title="programme", title_fontsize=7)
-    ax.set_title("How many schemes grow, stall or shrink (lines: 95% interval over runs)", fontsize=10)
+    several = frame["runs"].max() > 1
+    ax.set_ylabel("schemes (mean over runs)" if several else "schemes")
+    ax.set_title(
+        "How many schemes grow, stall or shrink" + (f" (lines: {level:.0%} interval)" if several else ""), fontsize=10
+    )
     return fig
 
 
@@ -114,7 +121,7 @@ def league(frame: pd.DataFrame, colour_by: str, title: str) -> Figure:
     return fig
 
 
-def value(frame: pd.DataFrame, per_gbp: float) -> Figure:
+def value(frame: pd.DataFrame, per_gbp: float, level: float) -> Figure:
     """Extra people supported at the end per ``per_gbp`` spent, per programme, with its interval."""
     one = frame[frame["gbp_spent"] > 0].iloc[::-1]
     fig = Figure(figsize=(7.5, 1.5 + 0.45 * max(len(one), 1)), layout="constrained")
@@ -130,5 +137,5 @@ def value(frame: pd.DataFrame, per_gbp: float) -> Figure:
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_xlabel(f"extra people supported at the end per {_gbp(per_gbp)} spent")
     ax.set_ylabel("programme")
-    ax.set_title("What each programme buys per pound (bars: mean; lines: 95% interval)", fontsize=10)
+    ax.set_title(f"What each programme buys per pound (bars: mean; lines: {level:.0%} interval)", fontsize=10)
     return fig

@@ -68,14 +68,18 @@ def answer(value: pd.DataFrame, baseline: str, s: Settings, per: str) -> str:
     """The headline and the ranked table of programmes."""
     best = value[value["gbp_spent"] > 0].head(1)
     if best.empty:
-        return "<p class='lead'>No programme of this study spends any money, so none buys anything to rank.</p>"
+        return (
+            f"<p class='lead'>No programme spends money in runs paired with {h.esc(baseline)} (the same nation seed "
+            "and draw), so there is nothing to rank per pound.</p>"
+        )
     b = best.iloc[0]
     sure = (
         f"its extra people are clear of zero at {s.confidence:.0%}: {gbp(b.cost_per_extra_person)} spent per "
         f"extra person {_interval(b.cost_per_extra_person_low, b.cost_per_extra_person_high, gbp)}"
         if b.clear
-        else f"but its extra people are not clear of zero at {s.confidence:.0%} (interval "
-        f"{count(b.extra_people_low)} to {count(b.extra_people_high)}): more seeds or draws would tell"
+        else f"but its extra people are not clear of zero at {s.confidence:.0%} "
+        f"{_interval(b.extra_people_low, b.extra_people_high, count) or '(one pair: no interval)'}: "
+        "more seeds or draws would tell"
     )
     if b.people_per_gbp > 0:
         lead = (
@@ -115,7 +119,7 @@ def answer(value: pd.DataFrame, baseline: str, s: Settings, per: str) -> str:
                     count(r.extra_people),
                     _interval(r.extra_people_low, r.extra_people_high, count),
                     cls="yes" if r.clear else "neg" if r.extra_people_high < 0 else "no",
-                ),  # fmt: skip
+                ),
                 h.td(
                     gbp(r.cost_per_extra_person),
                     _interval(r.cost_per_extra_person_low, r.cost_per_extra_person_high, gbp),
@@ -161,19 +165,16 @@ def write(nation: Nation, s: Settings, folder) -> None:
 
     # the answer
     if baseline is None:
+        body["answer"].append(what_happened(nation))
         why = "one national run" if len(runs) == 1 else f"no programme {s.baseline or s.nation_baseline!r} to compare"
         note("answer", f"Nothing to compare ({why}): what a programme buys needs a study with the comparison "
-             "programme (slsim-nation-study). What happened in these runs is below.")  # fmt: skip
-        one = runs.iloc[0]
-        if len(runs) == 1 and one["gbp_per_year"] > 0:
-            note("answer", f"Programme {one['programme']}: {gbp(one['gbp_per_year'])} a year, "
-                 f"{gbp(one['gbp_spent_per_year'])} of it spent on {int(one['posts_bought'])} posts.")  # fmt: skip
+             "programme (slsim-nation-study). What happened is below.")  # fmt: skip
     else:
         value = nt.value(runs, baseline, s.confidence, s.nation_per_gbp)
         csv("value", value)
         body["answer"].append(answer(value, baseline, s, per))
         if (value["gbp_spent"] > 0).any():
-            figure("answer", "value", nf.value(value, s.nation_per_gbp),
+            figure("answer", "value", nf.value(value, s.nation_per_gbp, s.confidence),
                    f"Extra people supported at the end per {per} spent, each programme against {baseline}, "
                    f"paired by nation seed and posterior draw; lines: {s.confidence:.0%} interval.")  # fmt: skip
 
@@ -181,8 +182,9 @@ def write(nation: Nation, s: Settings, folder) -> None:
     tot = nt.totals(nation.national, runs, s.nation_band)
     csv("totals", tot)
     figure("totals", "totals", nf.totals(tot, programmes, s.nation_band),
-           f"People supported and approved carer households, summed over schemes, each week: median over a "
-           f"programme's runs (nation seeds x draws) and the band holding {s.nation_band:.0%} of them.")  # fmt: skip
+           "People supported and approved carer households, summed over schemes, each week" + (
+               "." if len(runs) == 1 else f": median over a programme's runs (nation seeds x draws) and the band "
+               f"holding {s.nation_band:.0%} of them."))  # fmt: skip
     ends = tot[tot["week"].isin([0, nation.horizon_weeks])].pivot_table(
         index="programme", columns=["total", "week"], values="median", sort=False
     )
@@ -192,9 +194,10 @@ def write(nation: Nation, s: Settings, folder) -> None:
     # growth classes and histogram
     cls = nt.classes(runs, s.confidence)
     csv("growth_classes", cls)
-    figure("growth", "growth_classes", nf.classes(cls, programmes),
-           f"Schemes that grow, stall or shrink over the run, mean over each programme's runs; lines: "
-           f"{s.confidence:.0%} Student-t interval.")  # fmt: skip
+    figure("growth", "growth_classes", nf.classes(cls, programmes, s.confidence),
+           "Schemes that grow, stall or shrink over the run" + (
+               "." if len(runs) == 1 else f", mean over each programme's runs; lines: {s.confidence:.0%} "
+               "Student-t interval."))  # fmt: skip
     head = [h.th("Programme", cls="l"), h.th("Runs"), *[h.th(f"Schemes that {k}") for k in nt.CLASSES]]
     rows = []
     for programme in programmes:
@@ -229,7 +232,7 @@ def write(nation: Nation, s: Settings, folder) -> None:
                  "comparison programme", "league"],
         "value": [str(nation.root), nation.kind, str(len(runs)), ", ".join(programmes),
                   ", ".join(map(str, seeds)), ", ".join("calibrated defaults" if d < 0 else str(d) for d in draws),
-                  str(nation.horizon_weeks), baseline or "none in this study", where],
+                  str(nation.horizon_weeks), baseline or "no comparison", where],
     })  # fmt: skip
     csv("about", about)
     body["about"].append(h.frame_table(about, index=False))
@@ -248,6 +251,26 @@ def write(nation: Nation, s: Settings, folder) -> None:
     )
     sections = [(k, title, "".join(body[k])) for k, title in SECTIONS]
     (folder / "index.html").write_text(h.page(f"slsim report: {nation.root}", header, sections, "answer"))
+
+
+def what_happened(nation: Nation) -> str:
+    """The headline of one national run (or of a study without a comparison: its first run's programme)."""
+    runs = nation.runs
+    one = runs.iloc[0]
+    several = len(runs) > 1
+    text = (
+        f"{'Median over ' + str(len(runs)) + ' runs: p' if several else 'P'}eople supported "
+        f"{runs['people_start'].median():,.0f} at week 0, {runs['people_end'].median():,.0f} at week "
+        f"{nation.horizon_weeks}; carer households {runs['households_start'].median():,.0f} to "
+        f"{runs['households_end'].median():,.0f}; schemes that grow, stall, shrink: "
+        + ", ".join(f"{runs[k].median():,.0f}" for k in nt.CLASSES)
+    )
+    if not several and one["gbp_per_year"] > 0:
+        text += (
+            f". Programme {one['programme']}: {gbp(one['gbp_per_year'])} a year, "
+            f"{gbp(one['gbp_spent_per_year'])} of it spent a year on {int(one['posts_bought'])} posts"
+        )
+    return f"<p class='lead'>{h.esc(text)}.</p>"
 
 
 def _growth_edges(nation: Nation) -> tuple:

@@ -100,10 +100,15 @@ def test_one_national_run_is_reported_without_a_comparison(nation_study, tmp_pat
     html = (tmp_path / "one" / "index.html").read_text()
     assert "Nothing to compare (one national run)" in html
     spent = summary["programme"]["spent_gbp_per_year"]
-    assert f"£{spent:,.0f} of it spent on {summary['programme']['posts_bought']} posts" in html
+    assert f"£{spent:,.0f} of it spent a year on {summary['programme']['posts_bought']} posts" in html
     assert len(list((tmp_path / "one" / "figures").iterdir())) == 4  # totals, classes, histogram, league
-    end = pd.read_parquet(run / "national.parquet")["people_supported"].iloc[-1]
+    national = pd.read_parquet(run / "national.parquet")
+    start, end = national["people_supported"].iloc[0], national["people_supported"].iloc[-1]
     assert f">{end:,.0f}</td>" in html
+    week = national["week"].iloc[-1]
+    classes = ", ".join(str(summary["growth_classes"][k]) for k in ("grow", "stall", "shrink"))
+    assert f"People supported {start:,} at week 0, {end:,} at week {week};" in html
+    assert f"schemes that grow, stall, shrink: {classes}." in html
 
 
 def _copy(nation_study, tmp_path):
