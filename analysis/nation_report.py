@@ -21,8 +21,10 @@ from slsim.analysis.nation_results import Nation
 from slsim.analysis.results import AnalysisError
 from slsim.analysis.settings import Settings
 
-RUN_SHOWN = ("run", "programme", "seed", "draw", "people_start", "people_end", "households_end", "posts_bought",
-             "gbp_spent", "grow", "stall", "shrink")  # fmt: skip
+RUN_SHOWN = {"run": "Run", "programme": "Programme", "seed": "Nation seed", "draw": "Draw",
+             "people_start": "People at week 0", "people_end": "People at the end",
+             "households_end": "Households at the end", "posts_bought": "Posts bought",
+             "gbp_spent": "GBP spent over the run", "grow": "Grow", "stall": "Stall", "shrink": "Shrink"}  # fmt: skip
 SECTIONS = (
     ("answer", "The answer: what each programme buys, per pound"),
     ("totals", "National totals over time"),
@@ -221,8 +223,7 @@ def write(nation: Nation, s: Settings, folder) -> None:
            f"Every scheme's growth of people supported against its rank, coloured by {s.nation_league_colour} "
            f"({where}; another nation seed draws other schemes).")  # fmt: skip
     show = pd.concat([lg.head(10), lg.tail(10)]).drop_duplicates("id")
-    show = show.assign(growth=show["growth"] * 100).rename(columns={"growth": "growth_pct"})
-    body["league"].append(h.details("Top and bottom ten schemes", h.frame_table(show, index=False, digits=1)))
+    body["league"].append(h.details("Top and bottom ten schemes", league_table(show)))
 
     # about
     seeds = sorted(runs["seed"].unique())
@@ -236,7 +237,7 @@ def write(nation: Nation, s: Settings, folder) -> None:
     })  # fmt: skip
     csv("about", about)
     body["about"].append(h.frame_table(about, index=False))
-    shown = runs[[c for c in RUN_SHOWN if c in runs]]  # every column: tables/runs.csv
+    shown = runs[list(RUN_SHOWN)].rename(columns=RUN_SHOWN)  # every column: tables/runs.csv
     csv("runs", runs)
     body["about"].append(
         h.details("Each run (every column: tables/runs.csv)", h.frame_table(shown, index=False, digits=0))
@@ -251,6 +252,22 @@ def write(nation: Nation, s: Settings, folder) -> None:
     )
     sections = [(k, title, "".join(body[k])) for k, title in SECTIONS]
     (folder / "index.html").write_text(h.page(f"slsim report: {nation.root}", header, sections, "answer"))
+
+
+def league_table(frame: pd.DataFrame) -> str:
+    """Schemes of the league with plain headers: rank, id, region, kind, operator, people at week 0, growth."""
+    head = [h.th("Rank"), h.th("Scheme", cls="l"), h.th("Region", cls="l"), h.th("Kind of scheme", cls="l"),
+            h.th("Operator", cls="l"), h.th("People at week 0"), h.th("Growth", title="growth (median over runs)")]  # fmt: skip
+    rows = [
+        [
+            h.td(r.rank),
+            *(h.td(str(v).replace("_", " "), cls="l") for v in (r.id, r.region, r.kind, r.operator)),
+            h.td(f"{r.people_start:,.0f}"),
+            h.td(f"{r.growth:+.0%}".replace("-", "−")),
+        ]  # fmt: skip
+        for r in frame.itertuples()
+    ]
+    return h.table(head, rows)
 
 
 def what_happened(nation: Nation) -> str:
