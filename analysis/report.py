@@ -56,7 +56,7 @@ _REPORT_ENTRIES = {"index.html", "figures", "tables", SWEEP_CSV, REPORT_MARK}
 
 
 def build(path, out=None, settings: Settings | None = None, csv: bool = False) -> Path:
-    """Write the report of the run or sweep at ``path``; return the report folder.
+    """Write the report of the run, sweep or national folder at ``path``; return the report folder.
 
     The report folder is slsim-report's own: ``out`` (default ``PATH/report``)
     must be new or a previous report of the same results (see :func:`check_out`);
