@@ -1,4 +1,4 @@
-"""slsim-report PATH: a self-contained HTML report of a run folder or a sweep folder.
+"""slsim-report PATH: a self-contained HTML report of a run folder, a sweep folder or a national folder.
 
     slsim-report multirun/levers                 # -> multirun/levers/report/index.html
     slsim-report outputs/default --out my_report
@@ -19,11 +19,18 @@ kind's, or --baseline's kind), optimisation, configuration, assumptions and fail
 the other sections are in every report, with a note when the study has
 nothing for them.
 
+A national folder (one slsim-nation output, or a national study: study.json and
+runs.parquet over programmes x nation seeds x posterior draws) gets the national
+report (analysis/nation_report.py): what each programme buys per pound against
+the programme "none" (runs paired by nation seed and draw), national totals
+over time, how many schemes grow, stall or shrink, and the league of schemes.
+
 It reads result files only (slsim.analysis.results) and the money assumptions in
 configs/analysis.yaml; the assumptions list comes from the parameter table of
 docs/ODD.md (generated from the YAML comments). The report folder is written
 to a temporary folder and renamed into place. Bad input (no such folder, a
-folder that is not a run or sweep, a corrupt file, a bad flag) prints one line
+folder that is not a run, sweep or national folder, a corrupt file, missing
+columns, a bad flag) prints one line
 and exits with code 2.
 """
 
@@ -35,6 +42,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from slsim.analysis.nation_report import choose, write as write_nation
+from slsim.analysis.nation_results import is_nation, load_nation
 from slsim.analysis.results import AnalysisError, load
 from slsim.analysis.sections import SECTIONS, write as _write  # noqa: F401  (SECTIONS: the report's sections, in order)
 from slsim.analysis.settings import CONFIG_FILE, Settings, load_settings  # noqa: F401  (re-exported)
@@ -47,29 +56,43 @@ _REPORT_ENTRIES = {"index.html", "figures", "tables", SWEEP_CSV, REPORT_MARK}
 
 
 def build(path, out=None, settings: Settings | None = None, csv: bool = False) -> Path:
-    """Write the report of the run or sweep at ``path``; return the report folder.
+    """Write the report of the run, sweep or national folder at ``path``; return the report folder.
 
     The report folder is slsim-report's own: ``out`` (default ``PATH/report``)
     must be new or a previous report of the same results (see :func:`check_out`);
     it is built in a temporary folder beside it and swapped into place, so a
     failure leaves the previous report (or nothing) behind. ``csv``: also write the sweep table
     (``sweep.parquet``, every column) as ``sweep.csv`` in the report folder; a sweep only."""
-    results = load(path)
-    if csv and results.kind != "sweep":
-        raise AnalysisError(f"--csv: {path} is a run folder, not a sweep; allowed with a sweep folder (sweep.parquet)")
     settings = settings or load_settings()
-    tables = analyse(results, settings)
-    out = Path(out) if out else results.root / "report"
-    check_out(out, results.root)
+    if is_nation(path):  # one slsim-nation run or a national study (analysis/nation_report.py)
+        if csv:
+            raise AnalysisError(f"--csv: {path} is a national folder; allowed with a sweep folder (sweep.parquet)")
+        nation = load_nation(path)
+        choose(nation, settings)  # a programme the study lacks is refused before anything is written
+        root, writer = nation.root, lambda tmp: write_nation(nation, settings, tmp)
+    else:
+        results = load(path)
+        if csv and results.kind != "sweep":
+            raise AnalysisError(
+                f"--csv: {path} is a run folder, not a sweep; allowed with a sweep folder (sweep.parquet)"
+            )
+        tables = analyse(results, settings)
+        root = results.root
+
+        def writer(tmp):
+            _write(results, settings, tables, tmp)
+            if csv:
+                results.runs.to_csv(tmp / SWEEP_CSV, index=False)
+
+    out = Path(out) if out else root / "report"
+    check_out(out, root)
     tmp = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
         os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 700; a report is for colleagues too
-        _write(results, settings, tables, tmp)
-        if csv:
-            results.runs.to_csv(tmp / SWEEP_CSV, index=False)
-        (tmp / REPORT_MARK).write_text(json.dumps({"results": str(results.root.resolve())}, allow_nan=False) + "\n")
+        writer(tmp)
+        (tmp / REPORT_MARK).write_text(json.dumps({"results": str(root.resolve())}, allow_nan=False) + "\n")
         if out.exists():  # a previous report of these results (checked): swapped, then removed
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             os.replace(out, old / out.name)
@@ -125,7 +148,11 @@ def main(argv=None) -> int:
         description=summary.split(": ", 1)[1][:1].upper() + summary.split(": ", 1)[1][1:] + "\n\n" + rest,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    ap.add_argument("path", help="a run folder (with summary.json) or a sweep folder (with sweep.parquet)")
+    ap.add_argument(
+        "path",
+        help="a run folder (with summary.json), a sweep folder (with sweep.parquet), a national output "
+        "(slsim-nation) or a national study folder (study.json, runs.parquet)",
+    )
     ap.add_argument("--out", help="report folder (default PATH/report)")
     ap.add_argument("--savings", type=float, help="live-in saving per person, GBP/year (configs/analysis.yaml)")
     ap.add_argument("--target", type=float, help="growth target, people supported")

@@ -109,7 +109,10 @@ def load(path) -> Results:
         raise AnalysisError(
             f"{root}: a sweep without sweep.parquet (stopped?); run: python -m slsim.experiments.collect {root}"
         )
-    raise AnalysisError(f"{root}: not a slsim run or sweep folder (no summary.json or sweep.parquet)")
+    raise AnalysisError(
+        f"{root}: not a slsim run, sweep or national folder "
+        "(no summary.json, sweep.parquet, national.parquet or study.json)"
+    )
 
 
 def _load_run(root: Path) -> Results:

@@ -26,6 +26,12 @@ class Settings:
     constraint_min_coverage: float = 0.98  # monitoring coverage below: staff-bound
     constraint_idle_share: float = 0.25  # idle households above (and few withdrawals): referral-bound
     constraint_withdrawn_share: float = 0.25  # above: carer-bound
+    nation_baseline: str = "none"  # a national study's comparison programme (analysis/nation_tables.py)
+    nation_focus: str | None = None  # programme whose schemes the league shows; None = the baseline
+    nation_band: float = 0.9  # share of runs inside the band of national totals over time
+    nation_growth_bins: int = 20  # bins of the histogram of scheme growth
+    nation_league_colour: str = "region"  # scheme column colouring the league: region, operator or kind
+    nation_per_gbp: float = 1e6  # "extra people per GBP this much"
 
 
 def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
@@ -71,6 +77,7 @@ def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= hi:
             raise AnalysisError(f"{key}={value!r}: allowed a number 0 <= x <= {hi:g}")
         raw[key] = float(value)
+    nation = _nation(raw)
     return Settings(
         float(raw["savings_per_person_year"]),
         tuple(float(x) for x in rng),
@@ -85,4 +92,34 @@ def load_settings(path: Path = CONFIG_FILE, **overrides) -> Settings:
         raw["constraint_min_coverage"],
         raw["constraint_idle_share"],
         raw["constraint_withdrawn_share"],
+        **nation,
     )
+
+
+LEAGUE_COLOURS = ("region", "operator", "kind")
+
+
+def _nation(raw: dict) -> dict:
+    """The national report's settings (``nation_*``), checked; defaults where absent."""
+    out = {k: raw.get(k, Settings.__dataclass_fields__[k].default) for k in Settings.__dataclass_fields__}
+    out = {k: v for k, v in out.items() if k.startswith("nation_")}
+    for key in ("nation_baseline", "nation_focus"):
+        value = out[key]
+        if not (isinstance(value, str) and value) and not (key == "nation_focus" and value is None):
+            raise AnalysisError(
+                f"{key}={value!r}: allowed a programme name" + (" or null" if key[-5:] == "focus" else "")
+            )
+    band = out["nation_band"]
+    if isinstance(band, bool) or not isinstance(band, (int, float)) or not 0 < band < 1:
+        raise AnalysisError(f"nation_band={band!r}: allowed a number 0 < x < 1")
+    bins = out["nation_growth_bins"]
+    if isinstance(bins, bool) or not isinstance(bins, int) or not 2 <= bins <= 200:
+        raise AnalysisError(f"nation_growth_bins={bins!r}: allowed an integer 2 <= x <= 200")
+    if out["nation_league_colour"] not in LEAGUE_COLOURS:
+        raise AnalysisError(
+            f"nation_league_colour={out['nation_league_colour']!r}: allowed {', '.join(LEAGUE_COLOURS)}"
+        )
+    unit = out["nation_per_gbp"]
+    if isinstance(unit, bool) or not isinstance(unit, (int, float)) or not unit > 0:
+        raise AnalysisError(f"nation_per_gbp={unit!r}: allowed a number > 0")
+    return {**out, "nation_band": float(band), "nation_per_gbp": float(unit)}

@@ -336,11 +336,11 @@ def test_bad_input_one_line_exit_2_no_report(tmp_path, tiny_sweep, capsys):
     assert "no such folder" in _refused([tmp_path / "nowhere"], capsys)
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert "not a slsim run or sweep folder" in _refused([empty], capsys)
+    assert "not a slsim run, sweep or national folder" in _refused([empty], capsys)
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "data.csv").write_text("a,b\n1,2\n")
-    assert "not a slsim run or sweep folder" in _refused([foreign], capsys)
+    assert "not a slsim run, sweep or national folder" in _refused([foreign], capsys)
     corrupt = tmp_path / "corrupt"
     corrupt.mkdir()
     (corrupt / "sweep.parquet").write_bytes(b"PAR1 this is not parquet")
