@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from slsim.experiments import nation_study
-from slsim.experiments.nation_study_run import EXECUTORS, check_out, executor, run_study
+from slsim.experiments.nation_study_run import EXECUTORS, check_executor, check_out, executor, run_study
 from slsim.simulation.nation.runner import stderr_progress
 from slsim.simulation.nation.worker import WorkerError
 from slsim.simulation.validation import ConfigError
@@ -98,14 +98,13 @@ def _main(argv) -> int:
     ex = None
     try:
         args = parser().parse_args(argv)
-        if args.executor not in EXECUTORS:
-            raise ConfigError(f"--executor {args.executor}: allowed {', '.join(EXECUTORS)}")
+        check_executor(args.executor, args.address, args.cpus)
         study = nation_study.load(args.overrides, args.config)
         runs = nation_study.plan(study)
+        check_out(Path(args.out))
         draws = nation_study.drawn(study)
         bases = compose(runs, draws)
         check_runs(runs, bases)
-        check_out(Path(args.out))
         started = time.monotonic()
         ex = executor(args.executor, args.address, args.cpus)
         rows = run_study(study, runs, bases, draws, args.out, ex, progress=None if args.quiet else stderr_progress)

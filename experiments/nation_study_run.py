@@ -127,18 +127,29 @@ class RayExecutor:
         self.ray.shutdown()
 
 
-def executor(name: str, address=None, cpus=None):
+def check_executor(name: str, address=None, cpus=None) -> None:
+    """The executor flags, checked before anything is composed or started."""
     if name not in EXECUTORS:
         raise ConfigError(f"--executor {name}: allowed {', '.join(EXECUTORS)}")
     if name == "basic":
         if address is not None or cpus is not None:
             raise ConfigError(f"--executor basic: --address and --cpus are for --executor ray; allowed {EXECUTORS[1]}")
-        return BasicExecutor()
+        return
     if address is not None and cpus is not None:
         raise ConfigError("--cpus: a cluster's CPUs are its own; allowed --address or --cpus, not both")
     if cpus is not None and not 1 <= cpus <= 1024:
         raise ConfigError(f"--cpus={cpus}: allowed integer 1 <= x <= 1024")
-    return RayExecutor(address, cpus)
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        raise ConfigError(f"--executor ray: ray is not installed; allowed basic, or pip install '{RAY_PIN}'") from None
+    if address is not None:
+        _check_address(address)
+
+
+def executor(name: str, address=None, cpus=None):
+    check_executor(name, address, cpus)
+    return BasicExecutor() if name == "basic" else RayExecutor(address, cpus)
 
 
 def check_out(out: Path) -> None:
