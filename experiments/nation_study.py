@@ -217,10 +217,11 @@ def plan(study: dict) -> list:
     return runs
 
 
-def record(study: dict, draws: dict) -> dict:
+def record(study: dict, draws: dict, n_runs: int) -> dict:
     """study.json: the study as run (no executor: results do not depend on it)."""
     return {
         "kind": MARK,
+        "runs": n_runs,
         "programmes": study["programmes"],
         "seeds": study["seeds"],
         "draws": study["draws"],

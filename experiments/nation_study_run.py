@@ -121,7 +121,7 @@ class RayExecutor:
                     yield run_id, files
         finally:
             for ref in pending:
-                ray.cancel(ref, force=True)
+                ray.cancel(ref)  # KeyboardInterrupt in the task: its temporary folder is removed
 
     def close(self) -> None:
         self.ray.shutdown()
@@ -239,7 +239,9 @@ def run_study(study: dict, runs: list, bases: dict, draws: dict, out, ex, progre
         pd.concat([schemes[i] for i in ids], ignore_index=True).to_parquet(
             tmp / "schemes.parquet", index=False, engine="pyarrow"
         )
-        text = json.dumps(nation_study.record(study, draws), indent=2, sort_keys=True, allow_nan=False)
+        text = json.dumps(
+            nation_study.record(study, draws, len(runs)), indent=2, allow_nan=False
+        )  # programmes in run order
         (tmp / "study.json").write_text(text + "\n")
         _replace(tmp, out)
     except BaseException:
