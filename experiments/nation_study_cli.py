@@ -85,6 +85,16 @@ def _on_sigterm(signum, frame):
     raise _Terminated()
 
 
+def _signal_in(exc: BaseException):
+    """_Terminated or KeyboardInterrupt if ``exc`` was caused by one, else None."""
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, (_Terminated, KeyboardInterrupt)):
+            return type(seen) if isinstance(seen, _Terminated) else KeyboardInterrupt
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     previous = signal.signal(signal.SIGTERM, _on_sigterm)  # a killed study removes its partial folder
@@ -120,6 +130,12 @@ def _main(argv) -> int:
     except WorkerError as exc:
         print(f"{PROG}: error: {str(exc).splitlines()[0]}; nothing was written", file=sys.stderr)
         return 1
+    except SystemError as exc:  # a signal's exception raised inside Ray's C code (ray.wait) comes wrapped
+        stop = _signal_in(exc)
+        if stop is None:
+            raise
+        print(f"{PROG}: stopped{' (SIGTERM)' if stop is _Terminated else ''}: nothing was written", file=sys.stderr)
+        return 143 if stop is _Terminated else 130
     finally:
         if ex is not None:
             ex.close()

@@ -160,3 +160,25 @@ def test_sigterm_leaves_nothing_partial(tmp_path):
     assert "stopped (SIGTERM): nothing was written" in rest
     time.sleep(0.1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_config_file_replaces_the_programmes_and_merges_the_overrides(tmp_path, capsys):
+    from slsim.experiments import nation_study
+
+    path = tmp_path / "study.yaml"
+    path.write_text(
+        "programmes: {base: {gbp_per_year: 0}, rich: {gbp_per_year: 1000000, start_week: 14}}\n"
+        "seeds: [7, 3]\noverrides: {peers: {enabled: false}}\n"
+    )
+    study = nation_study.load(["draws=2"], path)
+    assert list(study["programmes"]) == ["base", "rich"] and study["seeds"] == [7, 3]
+    assert study["overrides"] == {"run": {"years": 5}, "peers": {"enabled": False}}  # merged with the default's
+    runs = nation_study.plan(study)
+    assert [(r.run, r.programme, r.draw, r.seed) for r in runs] == [
+        (i, p, d, s) for i, (p, d, s) in enumerate((p, d, s) for p in ("base", "rich") for d in (0, 1) for s in (7, 3))
+    ]
+    assert runs[5].cfg.programme["gbp_per_year"] == 1e6 and runs[5].cfg.seed == 3 and not runs[5].cfg.peers["enabled"]
+    path.write_text("programmes: {x: {colour: red}}\n")
+    assert nation_study_cli.main(["--out", str(tmp_path / "s"), "--config", str(path)]) == 2
+    assert "programmes.x.colour: unknown programme field" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
