@@ -6,7 +6,7 @@ CHROMIUM ?= chromium
 STAMP  := $(VENV)/.installed
 TEST_WORKERS ?= 2  # pytest-xdist processes for `make test` (CI has 2 cores); a test file stays in one process
 
-.PHONY: run test chromium bench bench-sweep bench-nation baseline clean
+.PHONY: run test chromium bench bench-sweep bench-nation bench-nation-study baseline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench-sweep: $(STAMP)
 ## bench-nation: the 10-year national run on one core against the same schemes run alone
 bench-nation: $(STAMP)
 	$(BIN)/python benchmarks/bench_nation.py
+
+## bench-nation-study: a 4-run national study (3 years) on the basic executor vs a local 2-CPU Ray
+bench-nation-study: $(STAMP)
+	$(BIN)/python benchmarks/bench_nation_study.py
 
 ## baseline: regenerate the regression baseline (explicit, reviewed in the diff)
 baseline: $(STAMP)

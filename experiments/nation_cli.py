@@ -53,15 +53,16 @@ def voluntary_overrides() -> list:
     return [f"{k}={v}" for k, v in _flatten(data) if k != "scheme.name"]
 
 
-def compose_bases(cfg) -> dict:
-    """{(kind, operator): params} of the kinds and operators the nation has."""
+def compose_bases(cfg, extra=()) -> dict:
+    """{(kind, operator): params} of the kinds and operators the nation has; ``extra``: config
+    overrides applied last to every one (a posterior draw's values, slsim-nation-study)."""
     from slsim.experiments.config import load_params
 
     run = [f"run.years={cfg.years}", f"run.warmup_weeks={cfg.warmup_weeks}"]
     out = {}
     for kind in nation_config.KINDS:
-        out[(kind, "council")] = load_params([f"scheme_type={kind}", *run])
-        out[(kind, "voluntary_sector")] = load_params([f"scheme_type={kind}", *run, *voluntary_overrides()])
+        out[(kind, "council")] = load_params([f"scheme_type={kind}", *run, *extra])
+        out[(kind, "voluntary_sector")] = load_params([f"scheme_type={kind}", *run, *voluntary_overrides(), *extra])
     return out
 
 

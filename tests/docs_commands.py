@@ -47,7 +47,17 @@ NOT_RUN = {
     "make bench": "a benchmark (minutes); the target must exist",
     "make bench-sweep": "a benchmark (minutes); the target must exist",
     "make bench-nation": "a benchmark (a minute or two); the target must exist",
+    "make bench-nation-study": "a benchmark (a minute or two); the target must exist",
     "make baseline": "rewrites tests/baseline; the target must exist",
+    "export RAY_AUTH_MODE=token RAY_AUTH_TOKEN=$(python -c 'import uuid; print(uuid.uuid4().hex)')": "the cluster "
+    "example: tests/test_nation_study_ray.py runs it (a token of its own)",
+    "ray start --head --port=6390 --num-cpus=1": "the cluster example: tests/test_nation_study_ray.py runs it on a "
+    "free port with --block, so that it stops its own nodes by their process ids",
+    "ray start --address=127.0.0.1:6390 --num-cpus=1": "as the line above (the second node)",
+    "slsim-nation-study --executor ray --address 127.0.0.1:6390 --out outputs/nation_study_cluster": "as the line "
+    "above: tests/test_nation_study_ray.py runs it against the test's cluster and compares it with the basic executor",
+    "ray stop": "stops every Ray process of the user on the machine (other clusters too): "
+    "tests/test_nation_study_ray.py stops its own nodes by their process ids instead",
     "source .venv/bin/activate": "a shell builtin; these tests run with the venv's bin first on PATH",
     "slsim levers.practice_newsletter.enabled=true": "needs the example lever: tests/test_docs_lever_example.py adds it in a copy and runs it",
     "slsim -m levers.practice_newsletter.enabled=false,true experiment.replicates=10": "as the line above",
@@ -73,9 +83,12 @@ PROMISES = {
     r"^slsim-validate --seeds 5 --out /tmp/v": ["v/validation.json"],
     r"^slsim-report outputs/nation$": ["outputs/nation/report/index.html"],
     r"^slsim-nation --out (\S+)": ["{0}/national.parquet", "{0}/schemes.parquet", "{0}/summary.json"],
+    r"^slsim-nation-study --out (\S+)": ["{0}/study.json", "{0}/runs.parquet", "{0}/national.parquet"],
 }
 # a national run cut to three schemes (one a region of the first three), three years, four warm-up weeks
 TINY_NATION = [*(f"regions.{r}.schemes={int(i < 3)}" for i, r in enumerate(REGIONS)), *TINY_RUN]
+# a national study of that nation, one seed (the command's own programmes and draws)
+TINY_STUDY = [*(f"overrides.{o}" for o in TINY_NATION), "seeds=1"]
 
 
 def commands(path: Path) -> list:
@@ -125,6 +138,8 @@ def _tiny(words: list) -> list:
         return [sys.executable, *words[1:], *TINY_RUN]
     if tool == "slsim-nation":
         return [*words, *TINY_NATION]
+    if tool == "slsim-nation-study":
+        return [*words, *TINY_STUDY]
     return words
 
 
@@ -159,7 +174,7 @@ def writes(words: list) -> set:
         experiment = _value(words, "experiment")
         if experiment and not any(w.startswith("hydra.sweep.dir=") for w in words):
             out.add(f"multirun/{experiment}")
-    elif tool in ("slsim-calibrate", "slsim-validate", "slsim-report", "slsim-nation"):
+    elif tool in ("slsim-calibrate", "slsim-validate", "slsim-report", "slsim-nation", "slsim-nation-study"):
         default = {
             "slsim-calibrate": "outputs/calibration",
             "slsim-validate": "outputs/validation",
