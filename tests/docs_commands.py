@@ -63,9 +63,6 @@ NOT_RUN = {
     "slsim -m levers.practice_newsletter.enabled=false,true experiment.replicates=10": "as the line above",
     "slsim-dashboard": "a server: run with --help here; tests/test_dashboard_browser.py serves it and drives it in Chromium",
     "slsim-dashboard --host 0.0.0.0 --port 9000": "as the line above (and 0.0.0.0 would listen on every interface)",
-    "slsim-report STUDY_DIR": "needs a national study folder (slsim-nation-study, not in this branch); "
-    "tests/test_nation_report.py reports one assembled by tests/nation_fixture.py",
-    "slsim-report STUDY_DIR --baseline equal --out equal_vs_rest": "as the line above",
 }
 # a command's promised outputs (paths under the document's folder), by a pattern of the command
 PROMISES = {
@@ -82,6 +79,7 @@ PROMISES = {
     r"^slsim-calibrate --spec period --out (\S+)": ["{0}/posterior.parquet"],
     r"^slsim-validate --seeds 5 --out /tmp/v": ["v/validation.json"],
     r"^slsim-report outputs/nation$": ["outputs/nation/report/index.html"],
+    r"^slsim-report outputs/nation_study$": ["outputs/nation_study/report/index.html"],
     r"^slsim-nation --out (\S+)": ["{0}/national.parquet", "{0}/schemes.parquet", "{0}/summary.json"],
     r"^slsim-nation-study --out (\S+)": ["{0}/study.json", "{0}/runs.parquet", "{0}/national.parquet"],
 }
