@@ -242,7 +242,7 @@ def write(nation: Nation, s: Settings, folder) -> None:
     body["about"].append(
         h.details("Each run (every column: tables/runs.csv)", h.frame_table(shown, index=False, digits=0))
     )
-    text = json.dumps(nation.config, indent=2, default=str)
+    text = json.dumps(nation.config, indent=2, default=str, allow_nan=False)
     body["about"].append(h.details("Configuration (study.json, or the run's config)", f"<pre>{h.esc(text)}</pre>"))
 
     header = (

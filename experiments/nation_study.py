@@ -156,12 +156,20 @@ def check(data: dict) -> dict:
     }
 
 
+def _json(key: str, value) -> str:
+    """``value`` as an override's text; a non-finite number is refused (one line naming ``key``)."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except ValueError:
+        raise ConfigError(f"{key}={value}: allowed a finite number") from None
+
+
 def _flat(node, prefix=""):
     for key, value in node.items():
         if isinstance(value, dict) and value:
             yield from _flat(value, f"{prefix}{key}.")
         else:
-            yield f"{prefix}{key}={json.dumps(value)}"
+            yield f"{prefix}{key}={_json(f'{prefix}{key}', value)}"
 
 
 def nation_of(study: dict, programme: str, seed: int):
@@ -171,7 +179,9 @@ def nation_of(study: dict, programme: str, seed: int):
         nation_config.load(base)
     except ConfigError as exc:
         raise ConfigError(f"overrides: {exc}") from None
-    fields = [f"programme.{k}={json.dumps(v)}" for k, v in study["programmes"][programme].items()]
+    fields = [
+        f"programme.{k}={_json(f'programmes.{programme}.{k}', v)}" for k, v in study["programmes"][programme].items()
+    ]
     try:
         return nation_config.load([*base, *fields, f"nation.seed={seed}"])
     except ConfigError as exc:
