@@ -64,15 +64,7 @@ def load(overrides=(), path=None) -> dict:
 
 
 def _read(path: Path, what: str) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text())
-    except FileNotFoundError:
-        raise ConfigError(f"{what}: no such file ({path})") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{what}: not a readable YAML file ({type(exc).__name__})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{what}: allowed a mapping of {', '.join(KEYS)}")
-    return data
+    return nation_config.read_mapping(path, what, ", ".join(KEYS))
 
 
 def _known(key, allowed, where: str) -> None:

@@ -74,10 +74,10 @@ class NationConfig:
 def load(overrides=(), path=None) -> NationConfig:
     """The national config: the default file (or ``path`` merged over it) with ``overrides``
     (``dotted.key=value``, values read as YAML) applied, checked."""
-    default = _read(DEFAULT, "the default national config")
+    default = read_mapping(DEFAULT, "the default national config")
     data = default
     if path is not None:
-        data = _merge(default, _read(Path(path), f"--config {path}"), default, "")
+        data = _merge(default, read_mapping(Path(path), f"--config {path}"), default, "")
     for text in overrides:
         key, sep, value = str(text).partition("=")
         if not sep or not key:
@@ -90,7 +90,9 @@ def load(overrides=(), path=None) -> NationConfig:
     return check(data)
 
 
-def _read(path: Path, what: str) -> dict:
+def read_mapping(path: Path, what: str, allowed: str = "the keys of configs/nation/default.yaml") -> dict:
+    """The YAML mapping in ``path``; a missing, unreadable or non-mapping file is refused in one
+    line naming ``what`` (and the ``allowed`` keys)."""
     try:
         data = yaml.safe_load(path.read_text())
     except FileNotFoundError:
@@ -98,7 +100,7 @@ def _read(path: Path, what: str) -> dict:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{what}: not a readable YAML file ({type(exc).__name__})") from None
     if not isinstance(data, dict):
-        raise ConfigError(f"{what}: allowed a mapping of the keys of configs/nation/default.yaml")
+        raise ConfigError(f"{what}: allowed a mapping of {allowed}")
     return data
 
 
