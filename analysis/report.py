@@ -36,10 +36,8 @@ and exits with code 2.
 
 import argparse
 import json
-import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from slsim.analysis.nation_report import choose, write as write_nation
@@ -48,7 +46,7 @@ from slsim.analysis.results import AnalysisError, load
 from slsim.analysis.sections import SECTIONS, write as _write  # noqa: F401  (SECTIONS: the report's sections, in order)
 from slsim.analysis.settings import CONFIG_FILE, Settings, load_settings  # noqa: F401  (re-exported)
 from slsim.analysis.tables import analyse
-from slsim.simulation.permissions import umask
+from slsim.simulation.outfolder import hidden_beside, swap_in
 
 REPORT_MARK = ".slsim-report.json"  # in every report folder: the results folder it reports
 SWEEP_CSV = "sweep.csv"  # --csv: the sweep table (sweep.parquet) as CSV, in the report folder
@@ -88,18 +86,10 @@ def build(path, out=None, settings: Settings | None = None, csv: bool = False) -
     check_out(out, root)
     tmp = None
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
-        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp makes 700; a report is for colleagues too
+        tmp = hidden_beside(out)  # the user's umask, not mkdtemp's 700: a report is for colleagues too
         writer(tmp)
         (tmp / REPORT_MARK).write_text(json.dumps({"results": str(root.resolve())}, allow_nan=False) + "\n")
-        if out.exists():  # a previous report of these results (checked): swapped, then removed
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
+        swap_in(tmp, out)  # a previous report of these results (checked) is swapped, then removed
     except OSError as exc:  # a full disk, a read-only folder ...
         raise AnalysisError(f"{out}: cannot write the report ({exc.strerror or type(exc).__name__})") from exc
     finally:

@@ -217,6 +217,54 @@ def stop_cleanly(main):
     return stopping_cleanly
 
 
+def plain_command(prog: str, body: Callable[[], int], failures: tuple = ()) -> int:
+    """Run ``body`` (a plain argparse command that writes its output folder at once, as
+    ``slsim-nation`` and ``slsim-nation-study`` do) and turn how it ends into one line on stderr
+    and an exit code: a ``ConfigError`` 2 (``PROG: error: ...``), Ctrl-C 130 and SIGTERM 143
+    (``PROG: stopped: nothing was written``), an exception of ``failures`` 1 (its first line).
+    SIGTERM raises :class:`Terminated` in the main thread while ``body`` runs (the handler
+    before is put back after); a signal's exception that Ray's C code (``ray.wait``) hands back
+    wrapped in a ``SystemError`` is recognised by its cause."""
+    from slsim.simulation.validation import ConfigError
+
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return body()
+    except ConfigError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as exc:
+        return _stopped(prog, exc)
+    except failures as exc:
+        print(f"{prog}: error: {str(exc).splitlines()[0]}; nothing was written", file=sys.stderr)
+        return EXIT_WORKER_DIED
+    except SystemError as exc:
+        stop = _cause(exc, KeyboardInterrupt)
+        if stop is None:
+            raise
+        return _stopped(prog, stop)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum, frame):
+    raise Terminated()
+
+
+def _cause(exc: BaseException, kind: type):
+    """The first exception of ``kind`` in ``exc``'s chain of causes, or None."""
+    seen = exc
+    while seen is not None and not isinstance(seen, kind):
+        seen = seen.__cause__ or seen.__context__
+    return seen
+
+
+def _stopped(prog: str, exc: KeyboardInterrupt) -> int:
+    term = isinstance(exc, Terminated)
+    print(f"{prog}: stopped{' (SIGTERM)' if term else ''}: nothing was written", file=sys.stderr)
+    return exit_code(signal.SIGTERM if term else signal.SIGINT)
+
+
 def _finish_line() -> None:
     """Stop the progress line (it may be half-written on a terminal)."""
     if _watched is not None and _watched.halt is not None:

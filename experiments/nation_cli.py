@@ -10,12 +10,12 @@ naming the field and what is allowed, exits with code 2 and writes nothing.
 """
 
 import argparse
-import signal
 import sys
 import time
 
 import yaml
 
+from slsim.experiments.interrupts import plain_command
 from slsim.simulation.nation import config as nation_config
 from slsim.simulation.nation.runner import run_nation, stderr_progress
 from slsim.simulation.nation.worker import WorkerError
@@ -66,45 +66,20 @@ def compose_bases(cfg, extra=()) -> dict:
     return out
 
 
-class _Terminated(Exception):
-    pass
-
-
-def _on_sigterm(signum, frame):
-    raise _Terminated()
-
-
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)  # a killed run removes its partial folder
-    try:
-        return _main(argv)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    return plain_command(PROG, lambda: _main(argv), failures=(WorkerError,))  # a stopped run writes nothing
 
 
 def _main(argv) -> int:
-    try:
-        args = parser().parse_args(argv)
-        if not 1 <= args.workers <= 256:
-            raise ConfigError(f"--workers={args.workers}: allowed integer 1 <= x <= 256")
-        cfg = nation_config.load(args.overrides, args.config)
-        started = time.monotonic()
-        summary = run_nation(
-            cfg, compose_bases(cfg), args.out, args.workers, progress=None if args.quiet else stderr_progress
-        )
-    except ConfigError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"{PROG}: stopped: nothing was written", file=sys.stderr)
-        return 130
-    except _Terminated:
-        print(f"{PROG}: stopped (SIGTERM): nothing was written", file=sys.stderr)
-        return 143
-    except WorkerError as exc:
-        print(f"{PROG}: error: {str(exc).splitlines()[0]}; nothing was written", file=sys.stderr)
-        return 1
+    args = parser().parse_args(argv)
+    if not 1 <= args.workers <= 256:
+        raise ConfigError(f"--workers={args.workers}: allowed integer 1 <= x <= 256")
+    cfg = nation_config.load(args.overrides, args.config)
+    started = time.monotonic()
+    summary = run_nation(
+        cfg, compose_bases(cfg), args.out, args.workers, progress=None if args.quiet else stderr_progress
+    )
     s, e = summary["start"], summary["end"]
     print(
         f"{PROG}: {summary['schemes']} schemes, {summary['weeks']} weeks in {time.monotonic() - started:.1f} s; "

@@ -13,12 +13,12 @@ nothing; a stopped study (Ctrl-C, SIGTERM) leaves nothing partial.
 """
 
 import argparse
-import signal
 import sys
 import time
 from pathlib import Path
 
 from slsim.experiments import nation_study
+from slsim.experiments.interrupts import plain_command
 from slsim.experiments.nation_study_run import EXECUTORS, check_executor, check_out, executor, run_study
 from slsim.simulation.nation.runner import stderr_progress
 from slsim.simulation.nation.worker import WorkerError
@@ -77,68 +77,26 @@ def check_runs(runs: list, bases: dict) -> None:
                 raise ConfigError(f"seed {r.seed}, draw {r.draw}: {exc}") from None
 
 
-class _Terminated(Exception):
-    pass
-
-
-def _on_sigterm(signum, frame):
-    raise _Terminated()
-
-
-def _signal_in(exc: BaseException):
-    """_Terminated or KeyboardInterrupt if ``exc`` was caused by one, else None."""
-    seen = exc
-    while seen is not None:
-        if isinstance(seen, (_Terminated, KeyboardInterrupt)):
-            return type(seen) if isinstance(seen, _Terminated) else KeyboardInterrupt
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)  # a killed study removes its partial folder
-    try:
-        return _main(argv)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    return plain_command(PROG, lambda: _main(argv), failures=(WorkerError,))  # a stopped study writes nothing
 
 
 def _main(argv) -> int:
-    ex = None
+    args = parser().parse_args(argv)
+    check_executor(args.executor, args.address, args.cpus)
+    study = nation_study.load(args.overrides, args.config)
+    runs = nation_study.plan(study)
+    check_out(Path(args.out))
+    draws = nation_study.drawn(study)
+    bases = compose(runs, draws)
+    check_runs(runs, bases)
+    started = time.monotonic()
+    ex = executor(args.executor, args.address, args.cpus)
     try:
-        args = parser().parse_args(argv)
-        check_executor(args.executor, args.address, args.cpus)
-        study = nation_study.load(args.overrides, args.config)
-        runs = nation_study.plan(study)
-        check_out(Path(args.out))
-        draws = nation_study.drawn(study)
-        bases = compose(runs, draws)
-        check_runs(runs, bases)
-        started = time.monotonic()
-        ex = executor(args.executor, args.address, args.cpus)
         rows = run_study(study, runs, bases, draws, args.out, ex, progress=None if args.quiet else stderr_progress)
-    except ConfigError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"{PROG}: stopped: nothing was written", file=sys.stderr)
-        return 130
-    except _Terminated:
-        print(f"{PROG}: stopped (SIGTERM): nothing was written", file=sys.stderr)
-        return 143
-    except WorkerError as exc:
-        print(f"{PROG}: error: {str(exc).splitlines()[0]}; nothing was written", file=sys.stderr)
-        return 1
-    except SystemError as exc:  # a signal's exception raised inside Ray's C code (ray.wait) comes wrapped
-        stop = _signal_in(exc)
-        if stop is None:
-            raise
-        print(f"{PROG}: stopped{' (SIGTERM)' if stop is _Terminated else ''}: nothing was written", file=sys.stderr)
-        return 143 if stop is _Terminated else 130
     finally:
-        if ex is not None:
-            ex.close()
+        ex.close()
     print(
         f"{PROG}: {len(rows)} national runs ({len(study['programmes'])} programmes x {max(1, study['draws'])} draws x "
         f"{len(study['seeds'])} seeds) in {time.monotonic() - started:.1f} s; wrote {args.out}"

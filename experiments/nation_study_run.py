@@ -13,7 +13,6 @@ order runs finish in. Everything goes into a hidden folder beside ``out``, renam
 
 import io
 import json
-import os
 import shutil
 import socket
 import tempfile
@@ -23,9 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from slsim.experiments import nation_study
-from slsim.simulation.nation.runner import _replace, run_nation
+from slsim.simulation import outfolder
+from slsim.simulation.nation.runner import run_nation
 from slsim.simulation.nation.worker import WorkerError
-from slsim.simulation.permissions import umask_mode
 from slsim.simulation.validation import ConfigError
 
 EXECUTORS = ("basic", "ray")
@@ -154,22 +153,7 @@ def executor(name: str, address=None, cpus=None):
 
 def check_out(out: Path) -> None:
     """``out`` may be new, an empty folder, or a previous study (replaced)."""
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out}: a file is in the way; allowed a new folder or a previous study")
-    if out.is_dir() and any(out.iterdir()):
-        try:
-            kind = json.loads((out / "study.json").read_text()).get("kind")
-        except (OSError, ValueError, AttributeError):
-            kind = None
-        if kind != nation_study.MARK:
-            raise ConfigError(
-                f"--out {out}: a folder of other files; allowed a new or empty folder, or a previous study"
-            )
-    for parent in out.absolute().parents:
-        if parent.exists():
-            if not parent.is_dir() or not os.access(parent, os.W_OK):
-                raise ConfigError(f"--out {out}: cannot write under {parent}; allowed a folder you can write")
-            break
+    outfolder.check_out(out, "study.json", nation_study.MARK, "study")
 
 
 def _row(r, files: dict) -> tuple:
@@ -215,36 +199,34 @@ def run_study(study: dict, runs: list, bases: dict, draws: dict, out, ex, progre
     """Run every run on executor ``ex`` and write the study folder ``out``; returns runs' rows."""
     out = Path(out)
     check_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = umask_mode(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    with outfolder.building(out) as tmp:
+        return _write_study(study, runs, bases, draws, tmp, ex, progress)
+
+
+def _write_study(study: dict, runs: list, bases: dict, draws: dict, tmp: Path, ex, progress) -> list:
     started = time.monotonic()
     by_id = {r.run: r for r in runs}
     rows, national, schemes = {}, {}, {}
-    try:
-        for n, (run_id, files) in enumerate(ex.results(runs, bases), start=1):
-            write_files(tmp / "runs" / f"run={run_id}", files)
-            rows[run_id], national[run_id], schemes[run_id] = _row(by_id[run_id], files)
-            del files
-            if progress:
-                r = by_id[run_id]
-                progress(
-                    f"{nation_study.MARK}: run {run_id} done ({n}/{len(runs)}: programme {r.programme}, draw {r.draw}, "
-                    f"seed {r.seed}), {time.monotonic() - started:.0f} s"
-                )
-        ids = sorted(rows)
-        pd.DataFrame([rows[i] for i in ids]).to_parquet(tmp / "runs.parquet", index=False, engine="pyarrow")
-        pd.concat([national[i] for i in ids], ignore_index=True).to_parquet(
-            tmp / "national.parquet", index=False, engine="pyarrow"
-        )
-        pd.concat([schemes[i] for i in ids], ignore_index=True).to_parquet(
-            tmp / "schemes.parquet", index=False, engine="pyarrow"
-        )
-        text = json.dumps(
-            nation_study.record(study, draws, len(runs)), indent=2, allow_nan=False
-        )  # programmes in run order
-        (tmp / "study.json").write_text(text + "\n")
-        _replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    for n, (run_id, files) in enumerate(ex.results(runs, bases), start=1):
+        write_files(tmp / "runs" / f"run={run_id}", files)
+        rows[run_id], national[run_id], schemes[run_id] = _row(by_id[run_id], files)
+        del files
+        if progress:
+            r = by_id[run_id]
+            progress(
+                f"{nation_study.MARK}: run {run_id} done ({n}/{len(runs)}: programme {r.programme}, draw {r.draw}, "
+                f"seed {r.seed}), {time.monotonic() - started:.0f} s"
+            )
+    ids = sorted(rows)
+    pd.DataFrame([rows[i] for i in ids]).to_parquet(tmp / "runs.parquet", index=False, engine="pyarrow")
+    pd.concat([national[i] for i in ids], ignore_index=True).to_parquet(
+        tmp / "national.parquet", index=False, engine="pyarrow"
+    )
+    pd.concat([schemes[i] for i in ids], ignore_index=True).to_parquet(
+        tmp / "schemes.parquet", index=False, engine="pyarrow"
+    )
+    text = json.dumps(
+        nation_study.record(study, draws, len(runs)), indent=2, allow_nan=False
+    )  # programmes in run order
+    (tmp / "study.json").write_text(text + "\n")
     return [rows[i] for i in sorted(rows)]

@@ -13,21 +13,17 @@ renamed into place at the end (a previous national output there is replaced).
 """
 
 import dataclasses
-import json
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 
+from slsim.simulation import outfolder
 from slsim.simulation.nation import peers as peer_mod
 from slsim.simulation.nation import programme as prog
 from slsim.simulation.nation.outputs import MARK, write_tables
 from slsim.simulation.nation.population import draw_schemes
 from slsim.simulation.nation.worker import executor, with_update
-from slsim.simulation.permissions import umask_mode
 from slsim.simulation.validation import ConfigError
 
 STOCKS = ("initial_carers_in_assessment", "initial_enquiries", "initial_referrals")
@@ -90,22 +86,7 @@ def build(cfg, base: dict) -> tuple:
 
 def check_out(out: Path) -> None:
     """``out`` may be new, an empty folder, or a previous national output (replaced)."""
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out}: a file is in the way; allowed a new folder or a previous national output")
-    if out.is_dir() and any(out.iterdir()):
-        try:
-            kind = json.loads((out / "summary.json").read_text()).get("kind")
-        except (OSError, ValueError, AttributeError):
-            kind = None
-        if kind != MARK:
-            raise ConfigError(
-                f"--out {out}: a folder of other files; allowed a new or empty folder, or a previous national output"
-            )
-    for parent in out.absolute().parents:
-        if parent.exists():
-            if not parent.is_dir() or not os.access(parent, os.W_OK):
-                raise ConfigError(f"--out {out}: cannot write under {parent}; allowed a folder you can write")
-            break
+    outfolder.check_out(out, "summary.json", MARK, "national output")
 
 
 def run_nation(cfg, base: dict, out, workers: int = 1, progress=None) -> dict:
@@ -115,8 +96,14 @@ def run_nation(cfg, base: dict, out, workers: int = 1, progress=None) -> dict:
     schemes, params = build(cfg, base)
     net = peer_mod.network(schemes, cfg.peers["region"], cfg.peers["provider"])
     rate = peer_mod.period_rate(cfg.peers["learning_per_year"], cfg.period_weeks) if cfg.peers["enabled"] else 0.0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = umask_mode(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    with outfolder.building(out) as tmp:
+        nat, start, ends, practice, money, bought = _run(cfg, schemes, params, net, rate, tmp, workers, progress)
+        return write_tables(tmp, cfg, schemes, start, ends, nat, practice, money, bought)
+
+
+def _run(cfg, schemes, params, net, rate, tmp: Path, workers: int, progress) -> tuple:
+    """Step every scheme to the end, each one's files written into ``tmp``; the national
+    totals and what the parent computed on the way."""
     started = time.monotonic()
     ex = executor(sorted(params.items()), workers)
     try:
@@ -156,18 +143,9 @@ def run_nation(cfg, base: dict, out, workers: int = 1, progress=None) -> dict:
             if progress:
                 progress(f"slsim-nation: week {week}/{cfg.weeks}, {time.monotonic() - started:.0f} s")
         ends = ex.finish(tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     finally:
         ex.close()
-    try:
-        summary = write_tables(tmp, cfg, schemes, start, ends, nat, practice, money, bought)
-        _replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return summary
+    return nat, start, ends, practice, money, bought
 
 
 def _add(nat: dict, states: dict) -> None:
@@ -177,17 +155,6 @@ def _add(nat: dict, states: dict) -> None:
             acc[0] += people
             acc[1] += hh
             acc[2] += staff
-
-
-def _replace(tmp: Path, out: Path) -> None:
-    """Rename the finished folder into place (a previous output moved aside, then removed)."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.replace(out, old / "previous")
-    os.replace(tmp, out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def stderr_progress(line: str) -> None:
