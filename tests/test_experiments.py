@@ -24,13 +24,14 @@ from slsim.experiments.config import compose_cfg
 
 EXPERIMENTS = sorted(p.stem for p in (REPO / "configs" / "experiment").glob("*.yaml"))
 TINY = ("run.years=3", "run.warmup_weeks=8", "experiment.replicates=2")
-EXTRA = {  # what each experiment needs on top of TINY to stay tiny
-    "sensitivity": ("experiment.sample.n=2", "experiment.sample.rows_per_job=11"),
+EXTRA = {  # what each experiment needs on top of TINY to stay tiny (levers and investment keep 2 seeds: paired)
+    "sensitivity": ("experiment.sample.n=2", "experiment.sample.rows_per_job=11", "experiment.replicates=1"),
     "optimise": ("hydra.sweeper.n_trials=2", "hydra.sweeper.n_jobs=2"),
-    "discovery": ("experiment.sample.n=16", "experiment.sample.rows_per_job=8"),
-    # the two largest grids (66 and 30 scenarios): one seed a scenario
-    "scheme_types": ("experiment.replicates=1",),
-    "shocks": ("experiment.replicates=1",),
+    "discovery": ("experiment.sample.n=16", "experiment.sample.rows_per_job=8", "experiment.replicates=1"),
+    # the two largest grids (66 and 30 scenarios), one seed a scenario: every kind with the baseline
+    # and one lever; two shocks at every scale
+    "scheme_types": ("experiment.replicates=1", "hydra.sweeper.params.levers='none,colocation'"),
+    "shocks": ("experiment.replicates=1", "hydra.sweeper.params.shocks='pandemic,funding_cut'"),
 }
 TIMEOUT = 300
 
@@ -159,7 +160,7 @@ RESUMABLE = (
     "+experiment=levers",
     "levers=none,colocation,extra_workers,fee_uplift,carer_support,all",
     "experiment.replicates=3",
-    "run.years=10",
+    "run.years=4",  # long enough (~0.5 s a run) for the sweep to be killed mid-way
     "hydra/launcher=joblib",
     "hydra.launcher.n_jobs=2",
 )
