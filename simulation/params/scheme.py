@@ -71,6 +71,7 @@ class SchemeParams(_Sealed):
     vacancy_weeks: int = MISSING
     recruitment_officer_hours_per_week: float = MISSING
     recruitment_officers_assess: bool = MISSING
+    recruitment_pause_idle_share: float = MISSING
     initial_people_supported: int = MISSING
     initial_arrangement_mix: ArrangementMix = MISSING
     initial_carers_approved: int = MISSING
@@ -89,6 +90,7 @@ class SchemeParams(_Sealed):
         v.range("leadership_efficiency", 0.0, 0.9)
         v.range("recruitment_officers", 0, 50, integer=True)
         v.range("recruitment_officer_hours_per_week", 0.0, 60.0)
+        v.range("recruitment_pause_idle_share", 0.0, 1.0)
         v.non_negative("initial_people_supported", "initial_carers_approved", hi=MAX_INITIAL_PEOPLE, integer=True)
         v.non_negative("initial_carers_in_assessment", "initial_enquiries", "initial_referrals", hi=1000, integer=True)
 

@@ -10,7 +10,10 @@ The team pools its frontline hours and spends them by priority:
 4. team meetings due this week (lever ``team_meetings``) are held from what
    is left; the rest is split between **outreach** to social-work teams and
    carer **recruitment** (``workload.outreach_share``); recruitment officers
-   add their hours to recruitment, outreach officers theirs to outreach.
+   add their hours to recruitment, outreach officers theirs to outreach. While
+   more than ``scheme.recruitment_pause_idle_share`` of the approved households
+   have nobody placed, recruitment officers promote the scheme to social workers
+   (outreach) instead: carers are waiting, referrals are short.
 
 A task not reached this week does not progress. Nothing caps caseloads: when
 households per worker rise, monitoring eats the hours that growth work needed,
@@ -61,6 +64,12 @@ def monitoring_demand(model) -> float:
         + len(arranged) * per_arr
         + new * per_arr * (w.new_arrangement_monitoring_multiplier - 1.0)
     )
+
+
+def _idle_share(model) -> float:
+    """Share of approved households with nobody placed (0 without households)."""
+    households = model.registry.households()
+    return len(model.registry.carers[CarerStage.APPROVED]) / households if households else 0.0
 
 
 def _serve(tasks, hours_each: float, pool: float):
@@ -137,6 +146,9 @@ def allocate_staff_time(model) -> WeekHours:
     pool -= used
 
     pool = max(pool, 0.0)
+    if reserved_recruitment > 0.0 and _idle_share(model) > p.scheme.recruitment_pause_idle_share:
+        reserved_outreach += reserved_recruitment  # the post promotes the scheme to social workers instead
+        reserved_recruitment = 0.0
     # meetings with social-work teams (lever team_meetings) are booked outreach: held when due and the hours are there
     meetings = []
     for team, hours_each in conditions.meetings_due:
