@@ -6,7 +6,8 @@ with a size multiplier (lognormal, mean 1, clipped) on its kind's people, carers
 workers and council, and its own practice (weeks of assessment, enquiry conversion). The
 starting stocks are then scaled so the nation adds up to its national figures exactly
 (largest-remainder rounding): people supported, carer households, and modelled posts (a
-manager a scheme, recruitment officers, scheme workers). Each scheme's model seed comes from
+manager a scheme, recruitment officers, scheme workers; at least one worker a scheme, the
+floor paid for in proportion by the others). Each scheme's model seed comes from
 its own child of the nation's seed sequence, so a scheme's randomness is its own.
 """
 
@@ -45,23 +46,34 @@ def _seeds(seq: np.random.SeedSequence) -> tuple:
 
 def largest_remainder(weights, total: int, minimum: int = 0) -> list:
     """Integers proportional to ``weights`` summing to ``total``, each at least ``minimum``
-    (ties broken by position, so the result is deterministic)."""
+    (ties broken by position, so the result is deterministic). Those whose proportional share
+    is under ``minimum`` get ``minimum``; the rest is shared in proportion among the others, so
+    the floor is not paid for by every one alike (a small scheme's one worker comes out of the
+    nation's posts in proportion to the other schemes' sizes)."""
     weights = np.asarray(weights, dtype=float)
     n = len(weights)
     if n == 0:
         return []
-    base = np.full(n, minimum, dtype=np.int64)
-    rest = total - minimum * n
-    if rest < 0:
+    if total - minimum * n < 0:
         raise ValueError(f"cannot share {total} with at least {minimum} each among {n}")
-    w = weights / weights.sum() if weights.sum() > 0 else np.full(n, 1.0 / n)
-    exact = w * rest
+    floored = np.zeros(n, dtype=bool)
+    while True:  # ends: each pass floors at least one more, and never all (total >= minimum x n)
+        free = np.flatnonzero(~floored)
+        rest = total - minimum * int(floored.sum())
+        w = weights[free]
+        exact = w / w.sum() * rest if w.sum() > 0 else np.full(len(free), rest / len(free))
+        low = exact < minimum
+        if not low.any():
+            break
+        floored[free[low]] = True
     floor = np.floor(exact).astype(np.int64)
     left = int(rest - floor.sum())
-    order = sorted(range(n), key=lambda i: (-(exact[i] - floor[i]), i))
+    order = sorted(range(len(free)), key=lambda i: (-(exact[i] - floor[i]), i))
     for i in order[:left]:
         floor[i] += 1
-    return [int(x) for x in base + floor]
+    out = np.full(n, minimum, dtype=np.int64)
+    out[free] = floor
+    return [int(x) for x in out]
 
 
 def draw_schemes(cfg: NationConfig, kinds: dict) -> list:
