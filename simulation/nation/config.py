@@ -235,7 +235,7 @@ def check(data: dict) -> NationConfig:
 
     pr = _mapping(data, "programme")
     programme = {
-        "gbp_per_year": _num(pr, "programme", "gbp_per_year", 0.0, 5_000_000.0),
+        "gbp_per_year": _num(pr, "programme", "gbp_per_year", 0.0, 20_000_000.0),
         "years": _num(pr, "programme", "years", 0.0, 100.0),
         "start_week": _num(pr, "programme", "start_week", 1, years * WEEKS_PER_YEAR, integer=True),
         "stall_growth": _num(pr, "programme", "stall_growth", -1.0, 10.0),

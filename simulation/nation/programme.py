@@ -85,11 +85,16 @@ def posts_bought(params, events: dict) -> tuple:
 
 
 def preset_events(presets: tuple, horizon: int) -> list:
-    """[(name, raw event)] of the presets, in order; an event past the horizon is refused."""
+    """[(name, raw event)] of the presets, in order; an event past the horizon is refused. A
+    preset's ``investment`` events are left out: in the nation, money for posts is the
+    programme's (``programme.*``, shared by its allocation rule), not a flat sum every scheme
+    gets whatever its size (configs/nation/period_2021_2025.yaml buys the period's staff so)."""
     out = []
     for preset in presets:
         data = yaml.safe_load((CONFIG_DIR / "shocks" / f"{preset}.yaml").read_text()) or {}
         for name, raw in (data.get("events") or {}).items():
+            if raw.get("kind") == "investment":
+                continue
             if raw["start_week"] > horizon:
                 raise ConfigError(
                     f"shocks.presets: {preset} starts in week {raw['start_week']}, after the horizon ({horizon} "

@@ -132,7 +132,13 @@ def _run(cfg, schemes, params, net, rate, tmp: Path, workers: int, progress) -> 
                 states_now = {sid: {"people": now[sid][1], "people0": start[sid][1]} for sid in now}
                 money = prog.allocate(p["allocation"], p["gbp_per_year"], states_now, p["stall_growth"])
                 for sid, gbp in money.items():
-                    events = prog.post_events(params[sid], gbp, p)
+                    try:
+                        events = prog.post_events(params[sid], gbp, p)
+                    except ConfigError as exc:  # found at the allocation: nothing has been written yet
+                        raise ConfigError(
+                            f"programme.gbp_per_year: {p['allocation']} gives scheme {sid} GBP {gbp:,.0f} a year, "
+                            f"too much for one scheme ({exc}); allowed less money or an allocation that spreads it"
+                        ) from None
                     bought[sid] = prog.posts_bought(params[sid], events)  # (posts, GBP a year)
                     if events:
                         updates.setdefault(sid, {})["events"] = events
