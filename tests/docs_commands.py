@@ -82,6 +82,7 @@ PROMISES = {
     r"^slsim-report outputs/nation_study$": ["outputs/nation_study/report/index.html"],
     r"^slsim-nation --out (\S+)": ["{0}/national.parquet", "{0}/schemes.parquet", "{0}/summary.json"],
     r"^slsim-nation-study --out (\S+)": ["{0}/study.json", "{0}/runs.parquet", "{0}/national.parquet"],
+    r"^slsim-nation-validate --out (\S+)": ["{0}/validation.csv", "{0}/validation.json", "{0}/period/summary.json"],
 }
 # a national run cut to three schemes (one a region of the first three), three years, four warm-up weeks
 TINY_NATION = [*(f"regions.{r}.schemes={int(i < 3)}" for i, r in enumerate(REGIONS)), *TINY_RUN]
@@ -136,6 +137,8 @@ def _tiny(words: list) -> list:
         return [sys.executable, *words[1:], *TINY_RUN]
     if tool == "slsim-nation":
         return [*words, *TINY_NATION]
+    if tool == "slsim-nation-validate":
+        return [*words, *TINY_NATION]
     if tool == "slsim-nation-study":
         return [*words, *TINY_STUDY]
     return words
@@ -172,11 +175,19 @@ def writes(words: list) -> set:
         experiment = _value(words, "experiment")
         if experiment and not any(w.startswith("hydra.sweep.dir=") for w in words):
             out.add(f"multirun/{experiment}")
-    elif tool in ("slsim-calibrate", "slsim-validate", "slsim-report", "slsim-nation", "slsim-nation-study"):
+    elif tool in (
+        "slsim-calibrate",
+        "slsim-validate",
+        "slsim-report",
+        "slsim-nation",
+        "slsim-nation-study",
+        "slsim-nation-validate",
+    ):
         default = {
             "slsim-calibrate": "outputs/calibration",
             "slsim-validate": "outputs/validation",
             "slsim-nation": "outputs/nation",
+            "slsim-nation-validate": "outputs/nation_validation",
         }.get(tool)
         folder = _value(words, "--out") or default
         if folder:

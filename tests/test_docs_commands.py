@@ -52,6 +52,7 @@ def test_every_command_is_run_or_excused_and_no_excuse_is_stale():
         "slsim-calibrate",
         "slsim-nation",
         "slsim-nation-study",
+        "slsim-nation-validate",
         "python",
         "make",
         "source",
