@@ -77,6 +77,20 @@ def check_runs(runs: list, bases: dict) -> None:
                 raise ConfigError(f"seed {r.seed}, draw {r.draw}: {exc}") from None
 
 
+def execute(study: dict, runs: list, out, name: str, address=None, cpus=None, progress=None) -> list:
+    """Start the executor, compose every draw's kinds, build every run's schemes, run the study
+    into ``out``; returns the runs' rows. The executor starts first: a local Ray starts its
+    workers (and they import the model) while this process composes."""
+    ex = executor(name, address, cpus)
+    try:
+        draws = nation_study.drawn(study)
+        bases = compose(runs, draws)
+        check_runs(runs, bases)
+        return run_study(study, runs, bases, draws, out, ex, progress=progress)
+    finally:
+        ex.close()
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     return plain_command(PROG, lambda: _main(argv), failures=(WorkerError,))  # a stopped study writes nothing
@@ -88,15 +102,10 @@ def _main(argv) -> int:
     study = nation_study.load(args.overrides, args.config)
     runs = nation_study.plan(study)
     check_out(Path(args.out))
-    draws = nation_study.drawn(study)
-    bases = compose(runs, draws)
-    check_runs(runs, bases)
     started = time.monotonic()
-    ex = executor(args.executor, args.address, args.cpus)
-    try:
-        rows = run_study(study, runs, bases, draws, args.out, ex, progress=None if args.quiet else stderr_progress)
-    finally:
-        ex.close()
+    rows = execute(
+        study, runs, args.out, args.executor, args.address, args.cpus, None if args.quiet else stderr_progress
+    )
     print(
         f"{PROG}: {len(rows)} national runs ({len(study['programmes'])} programmes x {max(1, study['draws'])} draws x "
         f"{len(study['seeds'])} seeds) in {time.monotonic() - started:.1f} s; wrote {args.out}"

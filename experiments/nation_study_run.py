@@ -69,6 +69,12 @@ def _check_address(address: str) -> None:
         ) from None
 
 
+def warm_worker() -> None:
+    """A first task for each Ray worker: import the model (a run's first second otherwise)."""
+    import slsim.simulation.model  # noqa: F401
+    import slsim.simulation.nation.runner  # noqa: F401
+
+
 class RayExecutor:
     """Each run a Ray task; at most ``2 x CPUs`` runs in flight, results taken as they complete."""
 
@@ -98,7 +104,10 @@ class RayExecutor:
             signal.signal(signal.SIGTERM, handler)  # ours: a stopped study removes its partial folder
         self.ray = ray
         self.task = ray.remote(num_cpus=1, max_retries=0)(run_files)
-        self.window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        self.window = max(2, 2 * cpus)
+        # each worker imports the model now, while the driver composes the kinds' configs
+        self.warming = [ray.remote(num_cpus=1, max_retries=0)(warm_worker).remote() for _ in range(cpus)]
 
     def results(self, runs: list, bases: dict):
         ray = self.ray
@@ -123,6 +132,8 @@ class RayExecutor:
                 ray.cancel(ref)  # KeyboardInterrupt in the task: its temporary folder is removed
 
     def close(self) -> None:
+        for ref in self.warming:
+            self.ray.cancel(ref)
         self.ray.shutdown()
 
 

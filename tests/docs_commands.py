@@ -47,7 +47,7 @@ NOT_RUN = {
     "make bench": "a benchmark (minutes); the target must exist",
     "make bench-sweep": "a benchmark (minutes); the target must exist",
     "make bench-nation": "a benchmark (a minute or two); the target must exist",
-    "make bench-nation-study": "a benchmark (a minute or two); the target must exist",
+    "make bench-nation-study": "a benchmark (about three minutes); the target must exist",
     "make baseline": "rewrites tests/baseline; the target must exist",
     "export RAY_AUTH_MODE=token RAY_AUTH_TOKEN=$(python -c 'import uuid; print(uuid.uuid4().hex)')": "the cluster "
     "example: tests/test_nation_study_ray.py runs it (a token of its own)",
