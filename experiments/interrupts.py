@@ -57,6 +57,7 @@ cluster are not stopped by slsim; ``scancel`` them. See the README ("Stopping an
 ``tests/test_interrupts.py``.
 """
 
+import argparse
 import ctypes
 import functools
 import multiprocessing
@@ -215,6 +216,15 @@ def stop_cleanly(main):
         sys.exit(code)
 
     return stopping_cleanly
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse for a :func:`plain_command`: a bad flag raises ``ConfigError`` (one line, exit 2)."""
+
+    def error(self, message):
+        from slsim.simulation.validation import ConfigError
+
+        raise ConfigError(message.replace("\n", " "))
 
 
 def plain_command(prog: str, body: Callable[[], int], failures: tuple = ()) -> int:

@@ -15,7 +15,7 @@ import time
 
 import yaml
 
-from slsim.experiments.interrupts import plain_command
+from slsim.experiments.interrupts import OneLineParser, plain_command
 from slsim.simulation.nation import config as nation_config
 from slsim.simulation.nation.runner import run_nation, stderr_progress
 from slsim.simulation.nation.worker import WorkerError
@@ -24,13 +24,8 @@ from slsim.simulation.validation import ConfigError
 PROG = "slsim-nation"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise ConfigError(message.replace("\n", " "))
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="Run the national model: every English Shared Lives scheme side by side.")
+    p = OneLineParser(prog=PROG, description="Run the national model: every English Shared Lives scheme side by side.")
     p.add_argument("--out", default="outputs/nation", help="output folder (new, empty, or a previous national output)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (results do not depend on it)")
     p.add_argument("--config", default=None, help="a national config YAML over configs/nation/default.yaml")

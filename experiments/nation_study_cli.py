@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from slsim.experiments import nation_study
-from slsim.experiments.interrupts import plain_command
+from slsim.experiments.interrupts import OneLineParser, plain_command
 from slsim.experiments.nation_study_run import EXECUTORS, check_executor, check_out, executor, run_study
 from slsim.simulation.nation.runner import stderr_progress
 from slsim.simulation.nation.worker import WorkerError
@@ -27,13 +27,8 @@ from slsim.simulation.validation import ConfigError
 PROG = "slsim-nation-study"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise ConfigError(message.replace("\n", " "))
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="A national study: programmes x nation seeds x posterior draws.")
+    p = OneLineParser(prog=PROG, description="A national study: programmes x nation seeds x posterior draws.")
     p.add_argument("--out", required=True, help="study folder (new, empty, or a previous study: replaced)")
     p.add_argument("--config", default=None, help="a study config YAML over configs/nation/study/default.yaml")
     p.add_argument("--executor", default="basic", help=f"where runs run: {' | '.join(EXECUTORS)} (same bytes)")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from slsim.experiments.interrupts import plain_command
+from slsim.experiments.interrupts import OneLineParser, plain_command
 from slsim.simulation import outfolder
 from slsim.simulation.nation import config as nation_config
 from slsim.simulation.validation import ConfigError
@@ -37,13 +37,8 @@ SERIES = ("people_change_3y", "carers_change_3y", "share_live_in", "share_short_
 CONTROL = ["programme.gbp_per_year=0", "shocks.presets=[]"]  # the same start, none of the period's conditions
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise ConfigError(message.replace("\n", " "))
-
-
 def parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=PROG, description="The national model against the 2021-22 to 2024-25 national series.")
+    p = OneLineParser(prog=PROG, description="The national model against the 2021-22 to 2024-25 national series.")
     p.add_argument("--out", default="outputs/nation_validation", help="output folder (new, empty, or a previous one)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (results do not depend on it)")
     p.add_argument("--quiet", action="store_true", help="no table on screen")
