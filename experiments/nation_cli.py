@@ -61,6 +61,12 @@ def compose_bases(cfg, extra=()) -> dict:
     return out
 
 
+def check_workers(workers: int) -> None:
+    """--workers: worker processes of a national run, 1 to 256."""
+    if not 1 <= workers <= 256:
+        raise ConfigError(f"--workers={workers}: allowed integer 1 <= x <= 256")
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     return plain_command(PROG, lambda: _main(argv), failures=(WorkerError,))  # a stopped run writes nothing
@@ -68,8 +74,7 @@ def main(argv=None) -> int:
 
 def _main(argv) -> int:
     args = parser().parse_args(argv)
-    if not 1 <= args.workers <= 256:
-        raise ConfigError(f"--workers={args.workers}: allowed integer 1 <= x <= 256")
+    check_workers(args.workers)
     cfg = nation_config.load(args.overrides, args.config)
     started = time.monotonic()
     summary = run_nation(

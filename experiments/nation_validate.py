@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from slsim.experiments.interrupts import OneLineParser, plain_command
+from slsim.experiments.nation_cli import check_workers, compose_bases
 from slsim.simulation import outfolder
 from slsim.simulation.nation import config as nation_config
 from slsim.simulation.validation import ConfigError
@@ -107,7 +108,6 @@ def table(cfg, period: Path, control: Path) -> pd.DataFrame:
 
 
 def run(overrides, out: Path, workers: int, progress=None) -> pd.DataFrame:
-    from slsim.experiments.nation_cli import compose_bases
     from slsim.simulation.nation.runner import run_nation
 
     cfg = nation_config.load(overrides, CONFIG)
@@ -149,8 +149,7 @@ def main(argv=None) -> int:
 
 def _main(argv) -> int:
     args = parser().parse_args(argv)
-    if not 1 <= args.workers <= 256:
-        raise ConfigError(f"--workers={args.workers}: allowed integer 1 <= x <= 256")
+    check_workers(args.workers)
     result = run(args.overrides, Path(args.out), args.workers)
     if not args.quiet:
         print(render(result))

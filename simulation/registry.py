@@ -58,3 +58,8 @@ class Registry:
     def households(self) -> int:
         """Approved households: nobody placed, or supporting someone."""
         return len(self.carers[CarerStage.APPROVED]) + len(self.carers[CarerStage.ACTIVE])
+
+    def idle_share(self) -> float:
+        """Share of approved households with nobody placed (0 without households)."""
+        households = self.households()
+        return len(self.carers[CarerStage.APPROVED]) / households if households else 0.0

@@ -66,12 +66,6 @@ def monitoring_demand(model) -> float:
     )
 
 
-def _idle_share(model) -> float:
-    """Share of approved households with nobody placed (0 without households)."""
-    households = model.registry.households()
-    return len(model.registry.carers[CarerStage.APPROVED]) / households if households else 0.0
-
-
 def _serve(tasks, hours_each: float, pool: float):
     """Mark tasks served in order while hours last; return hours used."""
     used = 0.0
@@ -146,7 +140,7 @@ def allocate_staff_time(model) -> WeekHours:
     pool -= used
 
     pool = max(pool, 0.0)
-    if reserved_recruitment > 0.0 and _idle_share(model) > p.scheme.recruitment_pause_idle_share:
+    if reserved_recruitment > 0.0 and model.registry.idle_share() > p.scheme.recruitment_pause_idle_share:
         reserved_outreach += reserved_recruitment  # the post promotes the scheme to social workers instead
         reserved_recruitment = 0.0
     # meetings with social-work teams (lever team_meetings) are booked outreach: held when due and the hours are there
