@@ -29,6 +29,7 @@ from slsim.experiments.interrupts import OneLineParser, plain_command
 from slsim.experiments.nation_cli import check_workers, compose_bases
 from slsim.simulation import outfolder
 from slsim.simulation.nation import config as nation_config
+from slsim.simulation.nation.runner import run_nation
 from slsim.simulation.validation import ConfigError
 
 PROG = "slsim-nation-validate"
@@ -108,8 +109,6 @@ def table(cfg, period: Path, control: Path) -> pd.DataFrame:
 
 
 def run(overrides, out: Path, workers: int, progress=None) -> pd.DataFrame:
-    from slsim.simulation.nation.runner import run_nation
-
     cfg = nation_config.load(overrides, CONFIG)
     control_cfg = nation_config.load([*overrides, *CONTROL], CONFIG)
     if cfg.weeks < 3 * 52:
