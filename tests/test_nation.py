@@ -48,6 +48,7 @@ def _files(folder: Path) -> dict:
         ("nation.uk.people=900000", "scheme.initial_people_supported="),
         ("programme.allocation=random", "programme.allocation='random': allowed equal, by_need, to_stalled"),
         ("programme.start_week=2", "programme.start_week=2: allowed the first week of a period"),
+        ("programme.whole_posts=2", "programme.whole_posts=2: allowed true or false"),
         ("shocks.presets=[plague]", "shocks.presets=['plague']: allowed a list of distinct names from"),
         ("run.years=ten", "run.years='ten': allowed integer 1 <= x <= 100"),
         ("draws.size_sigma=-1", "draws.size_sigma=-1: allowed finite number 0.0 <= x <= 2.0"),

@@ -9,7 +9,7 @@ from slsim.experiments.config import load_params
 from slsim.simulation.model import SharedLivesModel
 from slsim.simulation.nation import peers
 from slsim.simulation.nation.population import Scheme, largest_remainder
-from slsim.simulation.nation.programme import allocate, post_events
+from slsim.simulation.nation.programme import allocate, allocate_posts, posts_bought, post_events, whole_post_events
 from slsim.simulation.nation.worker import update_params, with_update
 
 
@@ -77,6 +77,39 @@ def test_every_allocation_rule_shares_out_the_whole_budget(rule):
 def test_allocation_to_nobody_falls_back_to_equal_shares():
     states = {"a": {"people": 10, "people0": 10}, "b": {"people": 5, "people0": 10}}
     assert allocate("to_growing", 100.0, states) == {"a": 50.0, "b": 50.0}
+
+
+@pytest.mark.parametrize("rule", ["equal", "by_need", "to_stalled", "to_growing"])
+def test_whole_posts_spend_every_post_the_money_buys_shared_by_the_rule(rule):
+    states = {
+        f"{i:03d}": {"people": p, "people0": p0} for i, (p, p0) in enumerate([(50, 60), (80, 60), (10, 10), (0, 0)])
+    }
+    units = {"scheme_workers": 45_000.0, "recruitment": 40_000.0, "outreach": 35_000.0}
+    shares = {"scheme_workers": 0.5, "recruitment": 0.5, "outreach": 0.0}
+    posts = allocate_posts(rule, 500_000.0, states, 0.0, shares, units)
+    assert sorted(posts) == sorted(states)
+    # 250,000 buys 5 scheme workers (not 5.56) and 6 recruitment officers (not 6.25), all of them given out
+    assert sum(p.get("scheme_workers", 0) for p in posts.values()) == 5
+    assert sum(p.get("recruitment", 0) for p in posts.values()) == 6
+    assert all("outreach" not in p for p in posts.values())
+    money = allocate(rule, 500_000.0, states, 0.0)
+    for sid, got in posts.items():  # nobody the money rule gives nothing gets a post
+        if money[sid] == 0:
+            assert got == {}
+    if rule == "by_need":  # 5 workers by 50:80:10 -> 1.79, 2.86, 0.36: largest remainders 2, 3, 0
+        assert [posts[i].get("scheme_workers", 0) for i in sorted(posts)] == [2, 3, 0, 0]
+    if rule == "equal":  # 5 among 4: the tie goes to the lowest id
+        assert [posts[i].get("scheme_workers", 0) for i in sorted(posts)] == [2, 1, 1, 1]
+
+
+def test_whole_post_events_buy_exactly_the_posts_given():
+    params = load_params(["run.years=2", "run.warmup_weeks=0"])
+    programme = {"years": 0.0, "start_week": 14, "shares": {"scheme_workers": 1.0, "recruitment": 0.0, "outreach": 0.0}}
+    events = whole_post_events(params, {"scheme_workers": 3, "recruitment": 2}, programme)
+    assert sorted(events) == ["national_recruitment", "national_scheme_workers"]
+    posts, gbp = posts_bought(params, events)
+    e = params.economics
+    assert posts == 5 and gbp == 3 * e.scheme_worker_cost_per_year + 2 * e.recruitment_officer_cost_per_year
 
 
 def test_largest_remainder_hits_the_total_exactly():

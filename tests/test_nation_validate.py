@@ -45,9 +45,10 @@ def test_the_period_conditions_not_the_start_move_the_series(done):
     assert record["kind"] == "slsim-nation-validate" and record["control_overrides"] == nation_validate.CONTROL
     assert {p.name for p in done.iterdir()} == {"validation.csv", "validation.json", "period", "control"}
     period = json.loads((done / "period" / "summary.json").read_text())
-    # the reported staff growth (~205 modelled posts' worth of money) bought as whole posts: money short
-    # of a post in a scheme is not spent, so about 145
-    assert 120 <= period["programme"]["posts_bought"] <= 205
+    # the reported staff growth, 205 modelled posts, bought whole by the nation (programme.whole_posts)
+    assert period["programme"]["posts_bought"] == 205
+    assert period["programme"]["spent_gbp_per_year"] == period["programme"]["gbp_per_year"]
+    assert period["end"]["staff"] > 1.3 * period["start"]["posts"]  # +38% published (723 to 997), less vacancies
 
 
 def test_the_national_measures_are_the_single_schemes_on_the_summed_table(done):

@@ -241,6 +241,7 @@ def check(data: dict) -> NationConfig:
         "stall_growth": _num(pr, "programme", "stall_growth", -1.0, 10.0),
         "allocation": pr.get("allocation"),
         "shares": _shares(pr.get("shares"), "programme.shares", POST_SHARES),
+        "whole_posts": _switch(pr, "programme", "whole_posts"),
     }
     if programme["allocation"] not in ALLOCATIONS:
         raise ConfigError(f"programme.allocation={programme['allocation']!r}: allowed {', '.join(ALLOCATIONS)}")

@@ -8,7 +8,10 @@ equal shares among schemes whose growth of people supported since week 0 is at m
 ``to_stalled`` or ``to_growing`` the money is shared equally (it is never lost). The shares sum
 to the budget. Each scheme's money is spent as the single-scheme budget spends it
 (:func:`slsim.simulation.budget.apply_budget`): whole posts at their unit cost, as investment
-events named ``national_<channel>``; money short of a post is not spent.
+events named ``national_<channel>``; money short of a post is not spent. With
+``programme.whole_posts`` the nation buys the whole posts instead (each channel's share of the
+budget over its post's cost, rounded down) and shares the posts by the rule's weights (largest
+remainder, ties to the lower scheme id), so no money is lost to each scheme's rounding.
 
 **Shocks** (``shocks.presets``): each preset's events (configs/shocks/) hit every scheme, each
 scheme's size times its own lognormal multiplier (mean 1, sd of the log ``shocks.local_sigma``)
@@ -23,6 +26,7 @@ import yaml
 
 from slsim.simulation.budget import BudgetParams, BudgetShares, apply_budget
 from slsim.simulation.nation.config import CONFIG_DIR, POST_SHARES
+from slsim.simulation.nation.population import largest_remainder
 from slsim.simulation.shocks import SHOCK_SIZE_MAX, ShockEvent
 from slsim.simulation.validation import ConfigError
 
@@ -32,11 +36,9 @@ def growth(people: int, people0: int) -> float:
     return (people - people0) / people0 if people0 > 0 else float(people)
 
 
-def allocate(rule: str, gbp: float, states: dict, stall_growth: float = 0.0) -> dict:
-    """{scheme id: GBP a year}, summing to ``gbp``. ``states``: {id: {"people", "people0"}}."""
+def _weights(rule: str, states: dict, stall_growth: float) -> tuple:
+    """(ids in order, their weights) of the allocation ``rule``; all 1 if no scheme qualifies."""
     ids = sorted(states)
-    if not ids:
-        return {}
     if rule == "equal":
         weights = [1.0] * len(ids)
     elif rule == "by_need":
@@ -47,12 +49,38 @@ def allocate(rule: str, gbp: float, states: dict, stall_growth: float = 0.0) -> 
         weights = [1.0 if c else 0.0 for c in chosen]
     else:
         raise ValueError(f"unknown allocation rule {rule!r}")
+    if sum(weights) <= 0:
+        weights = [1.0] * len(ids)
+    return ids, weights
+
+
+def allocate(rule: str, gbp: float, states: dict, stall_growth: float = 0.0) -> dict:
+    """{scheme id: GBP a year}, summing to ``gbp``. ``states``: {id: {"people", "people0"}}."""
+    if not states:
+        return {}
+    ids, weights = _weights(rule, states, stall_growth)
     total = sum(weights)
-    if total <= 0:
-        weights, total = [1.0] * len(ids), float(len(ids))
     out = {i: gbp * w / total for i, w in zip(ids, weights)}
     last = max(i for i, w in zip(ids, weights) if w > 0)
     out[last] = gbp - math.fsum(v for i, v in out.items() if i != last)  # the shares sum to the budget
+    return out
+
+
+def allocate_posts(rule: str, gbp: float, states: dict, stall_growth: float, shares: dict, units: dict) -> dict:
+    """{scheme id: {channel: whole posts}} (``programme.whole_posts``): each channel's share of
+    ``gbp`` buys the whole posts it can at ``units[channel]`` GBP a year, and they are shared by
+    the rule's weights (largest remainder, ties to the lower scheme id)."""
+    if not states:
+        return {}
+    ids, weights = _weights(rule, states, stall_growth)
+    out = {i: {} for i in ids}
+    for channel in POST_SHARES:
+        if shares[channel] <= 0 or units[channel] <= 0:
+            continue
+        posts = int(gbp * shares[channel] // units[channel])
+        for i, n in zip(ids, largest_remainder(weights, posts)):
+            if n > 0:
+                out[i][channel] = n
     return out
 
 
@@ -69,6 +97,27 @@ def post_events(params, gbp: float, programme: dict) -> dict:
         f"national_{name[len('budget_') :]}": event
         for name, event in spent.shocks.events.items()
         if name.startswith("budget_")
+    }
+
+
+def whole_post_events(params, posts: dict, programme: dict) -> dict:
+    """{name: ShockEvent} of ``posts`` ({channel: whole posts}) in a scheme of ``params``: each
+    channel's posts bought as :func:`post_events` buys them, with exactly their cost."""
+    units = unit_costs(params)
+    events = {}
+    for channel, n in posts.items():
+        only = {**programme, "shares": {c: float(c == channel) for c in POST_SHARES}}
+        events.update(post_events(params, n * units[channel], only))
+    return events
+
+
+def unit_costs(params) -> dict:
+    """{post channel: GBP a year of one post} in a scheme of ``params``."""
+    e = params.economics
+    return {
+        "scheme_workers": e.scheme_worker_cost_per_year,
+        "recruitment": e.recruitment_officer_cost_per_year,
+        "outreach": e.outreach_officer_cost_per_year,
     }
 
 

@@ -130,10 +130,14 @@ def _run(cfg, schemes, params, net, rate, tmp: Path, workers: int, progress) -> 
                         sent[sid] = dict(new)
             if p["gbp_per_year"] > 0 and week + 1 == p["start_week"]:
                 states_now = {sid: {"people": now[sid][1], "people0": start[sid][1]} for sid in now}
-                money = prog.allocate(p["allocation"], p["gbp_per_year"], states_now, p["stall_growth"])
+                money, posts = _allocate(p, states_now, params)
                 for sid, gbp in money.items():
                     try:
-                        events = prog.post_events(params[sid], gbp, p)
+                        events = (
+                            prog.whole_post_events(params[sid], posts[sid], p)
+                            if p["whole_posts"]
+                            else prog.post_events(params[sid], gbp, p)
+                        )
                     except ConfigError as exc:  # found at the allocation: nothing has been written yet
                         raise ConfigError(
                             f"programme.gbp_per_year: {p['allocation']} gives scheme {sid} GBP {gbp:,.0f} a year, "
@@ -152,6 +156,22 @@ def _run(cfg, schemes, params, net, rate, tmp: Path, workers: int, progress) -> 
     finally:
         ex.close()
     return nat, start, ends, practice, money, bought
+
+
+def _allocate(p: dict, states_now: dict, params: dict) -> tuple:
+    """({scheme id: GBP a year}, {scheme id: {channel: whole posts}} or None) of the programme."""
+    if not p["whole_posts"]:
+        return prog.allocate(p["allocation"], p["gbp_per_year"], states_now, p["stall_growth"]), None
+    units = prog.unit_costs(params[min(params)])
+    for sid in sorted(params):
+        if prog.unit_costs(params[sid]) != units:
+            raise ConfigError(
+                f"programme.whole_posts=true: scheme {sid}'s post costs differ from scheme {min(params)}'s; "
+                "allowed one cost a post across the nation (economics.*_cost_per_year), or whole_posts false"
+            )
+    posts = prog.allocate_posts(p["allocation"], p["gbp_per_year"], states_now, p["stall_growth"], p["shares"], units)
+    money = {sid: float(sum(n * units[c] for c, n in got.items())) for sid, got in posts.items()}
+    return money, posts
 
 
 def _add(nat: dict, states: dict) -> None:
