@@ -3,8 +3,8 @@
     slsim-nation --out outputs/nation --workers 2 nation.seed=1 run.years=10
 
 Each scheme's parameters start from its kind's composed config (``scheme_type=KIND``, the
-``voluntary_sector`` kind's values on top for a scheme a voluntary-sector provider runs),
-composed once per kind and operator. Bad input (an unknown key or region, a value out of range,
+``voluntary_sector`` kind's values on top for a scheme a voluntary-sector provider runs, as
+:func:`voluntary_overrides` carries them over), composed once per kind and operator. Bad input (an unknown key or region, a value out of range,
 shares that do not sum to 1, a scheme the model refuses, a bad --out or flag) prints one line
 naming the field and what is allowed, exits with code 2 and writes nothing.
 """
@@ -42,10 +42,37 @@ def _flatten(node, prefix=""):
             yield f"{prefix}{key}", value
 
 
-def voluntary_overrides() -> list:
-    """The voluntary_sector kind's values (configs/scheme_type/voluntary_sector.yaml) as overrides."""
+STOCKS = (  # a scheme's starting stocks: a voluntary-sector scheme's are its kind's times the ratio below
+    "initial_people_supported",
+    "initial_carers_approved",
+    "initial_carers_in_assessment",
+    "initial_enquiries",
+    "initial_referrals",
+)
+
+
+def voluntary_overrides(kind: str, council, typical) -> list:
+    """The voluntary_sector kind's values (configs/scheme_type/voluntary_sector.yaml) as overrides
+    on the kind ``kind`` (``council``: its composed params; ``typical``: the typical kind's). That
+    file describes a voluntary-sector scheme of the typical kind, so on another kind its starting
+    stocks are the kind's times their ratio to the typical scheme's, its recruitment posts the
+    kind's plus the difference, and its social workers' start values apply where the kind sets
+    none of its own (a new scheme stays little known)."""
     data = yaml.safe_load((nation_config.CONFIG_DIR / "scheme_type" / "voluntary_sector.yaml").read_text())
-    return [f"{k}={v}" for k, v in _flatten(data) if k != "scheme.name"]
+    path = nation_config.CONFIG_DIR / "scheme_type" / f"{kind}.yaml"
+    own = {k for k, _ in _flatten(yaml.safe_load(path.read_text()) or {})}
+    out = []
+    for key, value in _flatten(data):
+        group, _, field = key.partition(".")
+        if key == "scheme.name" or (group == "social_work" and key in own):
+            continue
+        if group == "scheme" and field in STOCKS:
+            ratio = value / getattr(typical.scheme, field)
+            value = int(round(getattr(council.scheme, field) * ratio))
+        elif key == "scheme.recruitment_officers":
+            value = council.scheme.recruitment_officers + value - typical.scheme.recruitment_officers
+        out.append(f"{key}={value}")
+    return out
 
 
 def compose_bases(cfg, extra=()) -> dict:
@@ -54,11 +81,13 @@ def compose_bases(cfg, extra=()) -> dict:
     from slsim.experiments.config import load_params
 
     run = [f"run.years={cfg.years}", f"run.warmup_weeks={cfg.warmup_weeks}"]
-    out = {}
+    out = {kind: load_params([f"scheme_type={kind}", *run, *extra]) for kind in nation_config.KINDS}
+    bases = {}
     for kind in nation_config.KINDS:
-        out[(kind, "council")] = load_params([f"scheme_type={kind}", *run, *extra])
-        out[(kind, "voluntary_sector")] = load_params([f"scheme_type={kind}", *run, *voluntary_overrides(), *extra])
-    return out
+        bases[(kind, "council")] = out[kind]
+        vol = voluntary_overrides(kind, out[kind], out["typical"])
+        bases[(kind, "voluntary_sector")] = load_params([f"scheme_type={kind}", *run, *vol, *extra])
+    return bases
 
 
 def check_workers(workers: int) -> None:

@@ -77,8 +77,9 @@ def largest_remainder(weights, total: int, minimum: int = 0) -> list:
 
 
 def draw_schemes(cfg: NationConfig, kinds: dict) -> list:
-    """The nation's schemes in id order. ``kinds`` maps each kind of :data:`KINDS` to its
-    starting values (people, carers, workers, recruitment_officers; from its composed config)."""
+    """The nation's schemes in id order. ``kinds`` maps each (kind of :data:`KINDS`, operator)
+    to its starting values (people, carers, workers, recruitment_officers; from its composed
+    config)."""
     root = np.random.SeedSequence(cfg.seed)
     pop_seq, schemes_seq = root.spawn(2)
     rng = np.random.default_rng(pop_seq)
@@ -119,11 +120,11 @@ def draw_schemes(cfg: NationConfig, kinds: dict) -> list:
 
 def _scale_stocks(schemes: list, targets: dict, kinds: dict) -> None:
     """People, carers and posts scaled so the nation adds up to its targets."""
-    people = largest_remainder([kinds[s.kind]["people"] * s.size for s in schemes], targets["people"])
-    carers = largest_remainder([kinds[s.kind]["carers"] * s.size for s in schemes], targets["carers"])
+    people = largest_remainder([kinds[(s.kind, s.operator)]["people"] * s.size for s in schemes], targets["people"])
+    carers = largest_remainder([kinds[(s.kind, s.operator)]["carers"] * s.size for s in schemes], targets["carers"])
     for s, p, c in zip(schemes, people, carers):
         s.people, s.carers = p, c
-        s.recruitment_officers = kinds[s.kind]["recruitment_officers"] + (s.operator == "voluntary_sector")
+        s.recruitment_officers = kinds[(s.kind, s.operator)]["recruitment_officers"]
     fixed = sum(1 + s.recruitment_officers for s in schemes)  # a manager a scheme, recruitment posts
     workers = targets["posts"] - fixed
     if workers < len(schemes):
@@ -131,7 +132,7 @@ def _scale_stocks(schemes: list, targets: dict, kinds: dict) -> None:
             f"nation.uk.staff: {targets['posts']} modelled posts leave {workers} scheme workers for "
             f"{len(schemes)} schemes; allowed enough staff for one worker a scheme"
         )
-    shares = [kinds[s.kind]["workers"] * s.size for s in schemes]
+    shares = [kinds[(s.kind, s.operator)]["workers"] * s.size for s in schemes]
     for s, w in zip(schemes, largest_remainder(shares, workers, minimum=1)):
         s.workers = w
 

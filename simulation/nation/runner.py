@@ -31,17 +31,16 @@ LEARN_STEP = 1e-3  # smallest change of the enquiry conversion sent to a scheme 
 
 
 def kinds_of(base: dict) -> dict:
-    """{kind: its starting values} from the composed configs {(kind, operator): params}."""
+    """{(kind, operator): its starting values} from the composed configs {(kind, operator): params}."""
     out = {}
-    for (kind, operator), p in base.items():
-        if operator == "council":
-            s = p.scheme
-            out[kind] = {
-                "people": s.initial_people_supported,
-                "carers": s.initial_carers_approved,
-                "workers": s.scheme_workers,
-                "recruitment_officers": s.recruitment_officers,
-            }
+    for key, p in base.items():
+        s = p.scheme
+        out[key] = {
+            "people": s.initial_people_supported,
+            "carers": s.initial_carers_approved,
+            "workers": s.scheme_workers,
+            "recruitment_officers": s.recruitment_officers,
+        }
     return out
 
 
