@@ -247,8 +247,15 @@ def _weight(chain: list) -> int:
 
 
 def all_chains() -> list:
-    """(document, chain) for every document and chain, in document order."""
-    return [(doc, chain) for doc in _documents() for chain in chains(doc)]
+    """(document, chain) for every document and chain, in document order; a chain another
+    document already has, command for command, is run once (with the first document's)."""
+    out, seen = [], set()
+    for doc in _documents():
+        for chain in chains(doc):
+            if tuple(chain) not in seen:
+                seen.add(tuple(chain))
+                out.append((doc, chain))
+    return out
 
 
 def part(k: int) -> list:

@@ -24,6 +24,8 @@ def test_every_command_is_in_exactly_one_part():
     for doc in DOCS:
         written = [c for c in commands(doc) if c not in NOT_RUN]
         assert set(written) == {c for chain in chains(doc) for c in chain}, doc
+    ran = {tuple(chain) for _, chain in all_chains()}
+    assert all(tuple(chain) in ran for doc in DOCS for chain in chains(doc))  # a shared chain runs once
 
 
 def test_a_report_joins_its_sweep_and_a_posterior_study_its_calibration():

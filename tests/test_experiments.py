@@ -23,15 +23,20 @@ from slsim.experiments.collect import CollectError, collect, scenario_labels, sw
 from slsim.experiments.config import compose_cfg
 
 EXPERIMENTS = sorted(p.stem for p in (REPO / "configs" / "experiment").glob("*.yaml"))
-TINY = ("run.years=3", "run.warmup_weeks=8", "experiment.replicates=2")
+TINY = ("run.years=1", "run.warmup_weeks=8", "experiment.replicates=2")
 EXTRA = {  # what each experiment needs on top of TINY to stay tiny (levers and investment keep 2 seeds: paired)
     "sensitivity": ("experiment.sample.n=2", "experiment.sample.rows_per_job=11", "experiment.replicates=1"),
     "optimise": ("hydra.sweeper.n_trials=2", "hydra.sweeper.n_jobs=2"),
+    "investment": ("run.years=3",),  # the costs of three years of posts
     "discovery": ("experiment.sample.n=16", "experiment.sample.rows_per_job=8", "experiment.replicates=1"),
     # the two largest grids (66 and 30 scenarios), one seed a scenario: every kind with the baseline
     # and one lever; two shocks at every scale
     "scheme_types": ("experiment.replicates=1", "hydra.sweeper.params.levers='none,colocation'"),
-    "shocks": ("experiment.replicates=1", "hydra.sweeper.params.shocks='pandemic,funding_cut'"),
+    "shocks": (
+        "experiment.replicates=1",
+        "hydra.sweeper.params.shocks='pandemic,funding_cut'",
+        "run.years=3",
+    ),  # presets start at week 105
 }
 TIMEOUT = 300
 
