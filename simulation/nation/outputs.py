@@ -5,6 +5,7 @@ region, the league's top and bottom, the programme, the config). Written into th
 temporary folder by :func:`slsim.simulation.nation.runner.run_nation`."""
 
 import json
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -88,7 +89,7 @@ def write_tables(tmp: Path, cfg, schemes, start, ends, nat, practice, money, bou
         "programme": {
             "allocation": cfg.programme["allocation"],
             "gbp_per_year": cfg.programme["gbp_per_year"],
-            "allocated_gbp_per_year": float(sum(money.values())),
+            "allocated_gbp_per_year": math.fsum(money.values()),  # exactly the budget: the shares sum to it
             "posts_bought": int(sum(b[0] for b in bought.values())),
             "spent_gbp_per_year": float(sum(b[1] for b in bought.values())),  # whole posts: the rest is not spent
         },
