@@ -47,7 +47,7 @@ bench-sweep: $(STAMP)
 bench-nation: $(STAMP)
 	$(BIN)/python benchmarks/bench_nation.py
 
-## bench-nation-study: the default national study (10 runs of 5 years) on the basic executor vs a local 2-CPU Ray
+## bench-nation-study: the default national study (12 runs of 5 years) on the basic executor vs a local 2-CPU Ray
 bench-nation-study: $(STAMP)
 	$(BIN)/python benchmarks/bench_nation_study.py
 

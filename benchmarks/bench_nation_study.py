@@ -5,7 +5,7 @@
 
 The same study, in this process, one after the other, first on the basic executor (one run after
 another, one core), then on a local Ray of C CPUs (default 2). By default the study is the one
-`slsim-nation-study` runs without a config (configs/nation/study/default.yaml: 5 programmes x 2
+`slsim-nation-study` runs without a config (configs/nation/study/default.yaml: 6 programmes x 2
 nation seeds of the 124-scheme nation, 5 years); with --runs N, N runs (programmes none and
 equal, N/2 seeds) over --years Y (default 3). Each timing is what the command does after reading
 the study (``nation_study_cli.execute``): start the executor, compose the kinds' configs (Hydra),

@@ -9,7 +9,14 @@ from slsim.experiments.config import load_params
 from slsim.simulation.model import SharedLivesModel
 from slsim.simulation.nation import peers
 from slsim.simulation.nation.population import Scheme, largest_remainder
-from slsim.simulation.nation.programme import allocate, allocate_posts, posts_bought, post_events, whole_post_events
+from slsim.simulation.nation.programme import (
+    allocate,
+    allocate_posts,
+    bidders,
+    post_events,
+    posts_bought,
+    whole_post_events,
+)
 from slsim.simulation.nation.worker import update_params, with_update
 
 
@@ -57,12 +64,12 @@ def test_a_lagging_scheme_moves_toward_its_better_peers_and_leaders_do_not_regre
     assert peers.learn(practice, net, 0.0) == practice
 
 
-@pytest.mark.parametrize("rule", ["equal", "by_need", "to_stalled", "to_growing"])
+@pytest.mark.parametrize("rule", ["equal", "by_need", "by_bids", "to_stalled", "to_growing"])
 def test_every_allocation_rule_shares_out_the_whole_budget(rule):
     states = {
         f"{i:03d}": {"people": p, "people0": p0} for i, (p, p0) in enumerate([(50, 60), (80, 60), (10, 10), (0, 0)])
     }
-    money = allocate(rule, 250_000.0, states, stall_growth=0.0)
+    money = allocate(rule, 250_000.0, states, stall_growth=0.0, bids=frozenset({"001", "002"}))
     assert sorted(money) == sorted(states)
     assert math.fsum(money.values()) == pytest.approx(250_000.0, abs=1e-6)
     assert all(v >= 0 for v in money.values())
@@ -72,6 +79,20 @@ def test_every_allocation_rule_shares_out_the_whole_budget(rule):
         assert money["001"] == 0 and money["000"] == pytest.approx(250_000 / 3)
     if rule == "to_growing":
         assert money["001"] == pytest.approx(250_000)
+    if rule == "by_bids":  # by people among the bidders 001 (80) and 002 (10)
+        assert money["000"] == 0 and money["003"] == 0 and money["001"] == pytest.approx(250_000 * 80 / 90)
+
+
+def test_the_bidders_are_drawn_from_the_nation_seed_alone():
+    ids = [f"s{i:03d}" for i in range(400)]
+    bids = bidders(7, ids, 0.5)
+    assert bids == bidders(7, list(reversed(ids)), 0.5)  # the order ids come in does not matter
+    assert bids != bidders(8, ids, 0.5)
+    assert 160 <= len(bids) <= 240  # about half
+    assert bidders(7, ids, 0.0) == frozenset() and bidders(7, ids, 1.0) == frozenset(ids)
+    assert bidders(7, ids, 0.3) <= bidders(7, ids, 0.6)  # one draw a scheme: a higher share adds bidders
+    states = {i: {"people": 10, "people0": 10} for i in ids[:3]}
+    assert allocate("by_bids", 90.0, states) == {i: 30.0 for i in ids[:3]}  # nobody bids: equal shares
 
 
 def test_allocation_to_nobody_falls_back_to_equal_shares():
@@ -79,20 +100,20 @@ def test_allocation_to_nobody_falls_back_to_equal_shares():
     assert allocate("to_growing", 100.0, states) == {"a": 50.0, "b": 50.0}
 
 
-@pytest.mark.parametrize("rule", ["equal", "by_need", "to_stalled", "to_growing"])
+@pytest.mark.parametrize("rule", ["equal", "by_need", "by_bids", "to_stalled", "to_growing"])
 def test_whole_posts_spend_every_post_the_money_buys_shared_by_the_rule(rule):
     states = {
         f"{i:03d}": {"people": p, "people0": p0} for i, (p, p0) in enumerate([(50, 60), (80, 60), (10, 10), (0, 0)])
     }
     units = {"scheme_workers": 45_000.0, "recruitment": 40_000.0, "outreach": 35_000.0}
     shares = {"scheme_workers": 0.5, "recruitment": 0.5, "outreach": 0.0}
-    posts = allocate_posts(rule, 500_000.0, states, 0.0, shares, units)
+    posts = allocate_posts(rule, 500_000.0, states, 0.0, shares, units, bids=frozenset({"001", "002"}))
     assert sorted(posts) == sorted(states)
     # 250,000 buys 5 scheme workers (not 5.56) and 6 recruitment officers (not 6.25), all of them given out
     assert sum(p.get("scheme_workers", 0) for p in posts.values()) == 5
     assert sum(p.get("recruitment", 0) for p in posts.values()) == 6
     assert all("outreach" not in p for p in posts.values())
-    money = allocate(rule, 500_000.0, states, 0.0)
+    money = allocate(rule, 500_000.0, states, 0.0, bids=frozenset({"001", "002"}))
     for sid, got in posts.items():  # nobody the money rule gives nothing gets a post
         if money[sid] == 0:
             assert got == {}

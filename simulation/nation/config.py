@@ -30,7 +30,7 @@ REGIONS = (
 )  # the nine English regions (ONS)
 KINDS = ("typical", "small_urban", "large_county", "new_scheme")  # kinds of scheme (configs/scheme_type/)
 OPERATORS = ("council", "voluntary_sector")
-ALLOCATIONS = ("equal", "by_need", "to_stalled", "to_growing")
+ALLOCATIONS = ("equal", "by_need", "by_bids", "to_stalled", "to_growing")
 POST_SHARES = ("scheme_workers", "recruitment", "outreach")  # budget channels that buy posts
 SHOCK_PRESETS = tuple(
     sorted(p.stem for p in (CONFIG_DIR / "shocks").glob("*.yaml") if p.stem not in ("none", "time_limited_investment"))
@@ -239,6 +239,7 @@ def check(data: dict) -> NationConfig:
         "years": _num(pr, "programme", "years", 0.0, 100.0),
         "start_week": _num(pr, "programme", "start_week", 1, years * WEEKS_PER_YEAR, integer=True),
         "stall_growth": _num(pr, "programme", "stall_growth", -1.0, 10.0),
+        "bid_share": _num(pr, "programme", "bid_share", 0.0, 1.0),
         "allocation": pr.get("allocation"),
         "shares": _shares(pr.get("shares"), "programme.shares", POST_SHARES),
         "whole_posts": _switch(pr, "programme", "whole_posts"),

@@ -2,11 +2,12 @@
 
 **Allocation** (``programme.allocation``), made at the boundary before ``programme.start_week``
 from the schemes' state then (sorted by id, so it does not depend on how schemes are spread
-over workers): ``equal`` shares; ``by_need`` in proportion to people supported; ``to_stalled``
-equal shares among schemes whose growth of people supported since week 0 is at most
-``stall_growth``; ``to_growing`` equal shares among the others. If no scheme qualifies for
-``to_stalled`` or ``to_growing`` the money is shared equally (it is never lost). The shares sum
-to the budget. Each scheme's money is spent as the single-scheme budget spends it
+over workers): ``equal`` shares; ``by_need`` in proportion to people supported; ``by_bids`` in
+proportion to people supported among the schemes that bid (each with chance ``bid_share``, drawn
+from the nation seed's own stream, :func:`bidders`); ``to_stalled`` equal shares among schemes
+whose growth of people supported since week 0 is at most ``stall_growth``; ``to_growing`` equal
+shares among the others. If no scheme qualifies for ``by_bids``, ``to_stalled`` or
+``to_growing`` the money is shared equally (it is never lost). The shares sum to the budget. Each scheme's money is spent as the single-scheme budget spends it
 (:func:`slsim.simulation.budget.apply_budget`): whole posts at their unit cost, as investment
 events named ``national_<channel>``; money short of a post is not spent. With
 ``programme.whole_posts`` the nation buys the whole posts instead (each channel's share of the
@@ -36,13 +37,24 @@ def growth(people: int, people0: int) -> float:
     return (people - people0) / people0 if people0 > 0 else float(people)
 
 
-def _weights(rule: str, states: dict, stall_growth: float) -> tuple:
+def bidders(seed: int, ids, bid_share: float) -> frozenset:
+    """The schemes that bid (``by_bids``): each of ``ids`` (in sorted order) with chance
+    ``bid_share``, from the nation seed's own stream (child 2 of its seed sequence: the
+    population's draws, children 0 and 1, are untouched)."""
+    ids = sorted(ids)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
+    return frozenset(i for i, u in zip(ids, rng.random(len(ids))) if u < bid_share)
+
+
+def _weights(rule: str, states: dict, stall_growth: float, bids: frozenset = frozenset()) -> tuple:
     """(ids in order, their weights) of the allocation ``rule``; all 1 if no scheme qualifies."""
     ids = sorted(states)
     if rule == "equal":
         weights = [1.0] * len(ids)
     elif rule == "by_need":
         weights = [float(states[i]["people"]) for i in ids]
+    elif rule == "by_bids":
+        weights = [float(states[i]["people"]) if i in bids else 0.0 for i in ids]
     elif rule in ("to_stalled", "to_growing"):
         stalled = [growth(states[i]["people"], states[i]["people0"]) <= stall_growth for i in ids]
         chosen = stalled if rule == "to_stalled" else [not s for s in stalled]
@@ -54,11 +66,12 @@ def _weights(rule: str, states: dict, stall_growth: float) -> tuple:
     return ids, weights
 
 
-def allocate(rule: str, gbp: float, states: dict, stall_growth: float = 0.0) -> dict:
-    """{scheme id: GBP a year}, summing to ``gbp``. ``states``: {id: {"people", "people0"}}."""
+def allocate(rule: str, gbp: float, states: dict, stall_growth: float = 0.0, bids: frozenset = frozenset()) -> dict:
+    """{scheme id: GBP a year}, summing to ``gbp``. ``states``: {id: {"people", "people0"}};
+    ``bids``: the schemes that bid (``by_bids``)."""
     if not states:
         return {}
-    ids, weights = _weights(rule, states, stall_growth)
+    ids, weights = _weights(rule, states, stall_growth, bids)
     total = sum(weights)
     out = {i: gbp * w / total for i, w in zip(ids, weights)}
     last = max(i for i, w in zip(ids, weights) if w > 0)
@@ -66,13 +79,15 @@ def allocate(rule: str, gbp: float, states: dict, stall_growth: float = 0.0) -> 
     return out
 
 
-def allocate_posts(rule: str, gbp: float, states: dict, stall_growth: float, shares: dict, units: dict) -> dict:
+def allocate_posts(
+    rule: str, gbp: float, states: dict, stall_growth: float, shares: dict, units: dict, bids: frozenset = frozenset()
+) -> dict:
     """{scheme id: {channel: whole posts}} (``programme.whole_posts``): each channel's share of
     ``gbp`` buys the whole posts it can at ``units[channel]`` GBP a year, and they are shared by
     the rule's weights (largest remainder, ties to the lower scheme id)."""
     if not states:
         return {}
-    ids, weights = _weights(rule, states, stall_growth)
+    ids, weights = _weights(rule, states, stall_growth, bids)
     out = {i: {} for i in ids}
     for channel in POST_SHARES:
         if shares[channel] <= 0 or units[channel] <= 0:

@@ -129,7 +129,7 @@ def _run(cfg, schemes, params, net, rate, tmp: Path, workers: int, progress) -> 
                         sent[sid] = dict(new)
             if p["gbp_per_year"] > 0 and week + 1 == p["start_week"]:
                 states_now = {sid: {"people": now[sid][1], "people0": start[sid][1]} for sid in now}
-                money, posts = _allocate(p, states_now, params)
+                money, posts = _allocate(p, states_now, params, cfg.seed)
                 for sid, gbp in money.items():
                     try:
                         events = (
@@ -157,10 +157,11 @@ def _run(cfg, schemes, params, net, rate, tmp: Path, workers: int, progress) -> 
     return nat, start, ends, practice, money, bought
 
 
-def _allocate(p: dict, states_now: dict, params: dict) -> tuple:
+def _allocate(p: dict, states_now: dict, params: dict, seed: int) -> tuple:
     """({scheme id: GBP a year}, {scheme id: {channel: whole posts}} or None) of the programme."""
+    bids = prog.bidders(seed, states_now, p["bid_share"]) if p["allocation"] == "by_bids" else frozenset()
     if not p["whole_posts"]:
-        return prog.allocate(p["allocation"], p["gbp_per_year"], states_now, p["stall_growth"]), None
+        return prog.allocate(p["allocation"], p["gbp_per_year"], states_now, p["stall_growth"], bids), None
     units = prog.unit_costs(params[min(params)])
     for sid in sorted(params):
         if prog.unit_costs(params[sid]) != units:
@@ -168,7 +169,9 @@ def _allocate(p: dict, states_now: dict, params: dict) -> tuple:
                 f"programme.whole_posts=true: scheme {sid}'s post costs differ from scheme {min(params)}'s; "
                 "allowed one cost a post across the nation (economics.*_cost_per_year), or whole_posts false"
             )
-    posts = prog.allocate_posts(p["allocation"], p["gbp_per_year"], states_now, p["stall_growth"], p["shares"], units)
+    posts = prog.allocate_posts(
+        p["allocation"], p["gbp_per_year"], states_now, p["stall_growth"], p["shares"], units, bids
+    )
     money = {sid: float(sum(n * units[c] for c, n in got.items())) for sid, got in posts.items()}
     return money, posts
 
