@@ -4,9 +4,10 @@
 
 Each scheme's parameters start from its kind's composed config (``scheme_type=KIND``, the
 ``voluntary_sector`` kind's values on top for a scheme a voluntary-sector provider runs, as
-:func:`voluntary_overrides` carries them over), composed once per kind and operator. Bad input (an unknown key or region, a value out of range,
-shares that do not sum to 1, a scheme the model refuses, a bad --out or flag) prints one line
-naming the field and what is allowed, exits with code 2 and writes nothing.
+:func:`voluntary_overrides` carries them over), composed once per kind and operator. Bad input
+(an unknown key or region, a value out of range, shares that do not sum to 1, a scheme the model
+refuses, a bad --out or flag) prints one line naming the field and what is allowed, exits with
+code 2 and writes nothing.
 """
 
 import argparse

@@ -7,7 +7,8 @@ proportion to people supported among the schemes that bid (each with chance ``bi
 from the nation seed's own stream, :func:`bidders`); ``to_stalled`` equal shares among schemes
 whose growth of people supported since week 0 is at most ``stall_growth``; ``to_growing`` equal
 shares among the others. If no scheme qualifies for ``by_bids``, ``to_stalled`` or
-``to_growing`` the money is shared equally (it is never lost). The shares sum to the budget. Each scheme's money is spent as the single-scheme budget spends it
+``to_growing`` the money is shared equally (it is never lost). The shares sum to the budget.
+Each scheme's money is spent as the single-scheme budget spends it
 (:func:`slsim.simulation.budget.apply_budget`): whole posts at their unit cost, as investment
 events named ``national_<channel>``; money short of a post is not spent. With
 ``programme.whole_posts`` the nation buys the whole posts instead (each channel's share of the
@@ -25,7 +26,7 @@ import math
 import numpy as np
 import yaml
 
-from slsim.simulation.budget import BudgetParams, BudgetShares, apply_budget
+from slsim.simulation.budget import BUDGET_POST_CHANNELS, BudgetParams, BudgetShares, apply_budget
 from slsim.simulation.nation.config import CONFIG_DIR, POST_SHARES
 from slsim.simulation.nation.population import largest_remainder
 from slsim.simulation.shocks import SHOCK_SIZE_MAX, ShockEvent
@@ -138,12 +139,7 @@ def unit_costs(params) -> dict:
 
 def posts_bought(params, events: dict) -> tuple:
     """(whole posts, GBP a year they cost) the programme's events buy in a scheme of ``params``."""
-    e = params.economics
-    unit = {
-        "scheme_worker": e.scheme_worker_cost_per_year,
-        "recruitment_officer": e.recruitment_officer_cost_per_year,
-        "outreach_officer": e.outreach_officer_cost_per_year,
-    }
+    unit = {BUDGET_POST_CHANNELS[channel]: cost for channel, cost in unit_costs(params).items()}
     posts = {name: int(ev.size // unit[ev.post]) if unit[ev.post] > 0 else 0 for name, ev in events.items()}
     return sum(posts.values()), sum(posts[name] * unit[ev.post] for name, ev in events.items())
 
