@@ -342,6 +342,14 @@ def test_collect_when_sweep_parquet_is_a_folder_is_one_line(reference, tmp_path,
     assert proc.returncode == 2 and "sweep.parquet: not a file" in proc.stderr and proc.stderr.count("\n") == 1
 
 
+@pytest.fixture(scope="module")
+def a_run(tmp_path_factory):
+    """A finished single run (its folder), for tests that copy it and damage the copy."""
+    root = tmp_path_factory.mktemp("a_run")
+    assert slsim(*TINY, f"hydra.run.dir={root / 'run'}", cwd=root).returncode == 0
+    return root / "run"
+
+
 @pytest.mark.parametrize(
     "summary",
     [
@@ -352,9 +360,9 @@ def test_collect_when_sweep_parquet_is_a_folder_is_one_line(reference, tmp_path,
         '{"outcomes": {"a": NaN}}',
     ],
 )
-def test_the_report_of_a_run_with_a_wrong_shaped_summary_is_one_line(tmp_path, summary):
+def test_the_report_of_a_run_with_a_wrong_shaped_summary_is_one_line(tmp_path, a_run, summary):
     run = tmp_path / "run"
-    assert slsim(*TINY, f"hydra.run.dir={run}", cwd=tmp_path).returncode == 0
+    shutil.copytree(a_run, run)  # one run made for every case (module fixture), each case its own copy
     (run / "summary.json").write_text(summary)
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "slsim-report"), str(run)], capture_output=True, text=True, timeout=300
