@@ -129,17 +129,13 @@ def whole_post_events(params, posts: dict, programme: dict) -> dict:
 
 def unit_costs(params) -> dict:
     """{post channel: GBP a year of one post} in a scheme of ``params``."""
-    e = params.economics
-    return {
-        "scheme_workers": e.scheme_worker_cost_per_year,
-        "recruitment": e.recruitment_officer_cost_per_year,
-        "outreach": e.outreach_officer_cost_per_year,
-    }
+    costs = params.economics.post_costs()
+    return {channel: costs[post] for channel, post in BUDGET_POST_CHANNELS.items()}
 
 
 def posts_bought(params, events: dict) -> tuple:
     """(whole posts, GBP a year they cost) the programme's events buy in a scheme of ``params``."""
-    unit = {BUDGET_POST_CHANNELS[channel]: cost for channel, cost in unit_costs(params).items()}
+    unit = params.economics.post_costs()
     posts = {name: int(ev.size // unit[ev.post]) if unit[ev.post] > 0 else 0 for name, ev in events.items()}
     return sum(posts.values()), sum(posts[name] * unit[ev.post] for name, ev in events.items())
 

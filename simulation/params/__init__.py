@@ -149,11 +149,7 @@ class ModelParams(_Sealed):
                 f"allowed at most {MAX_EVENTS} in all"
             )
         e = self.economics
-        unit = {
-            "scheme_worker": e.scheme_worker_cost_per_year,
-            "recruitment_officer": e.recruitment_officer_cost_per_year,
-            "outreach_officer": e.outreach_officer_cost_per_year,
-        }
+        unit = e.post_costs()
         events = self.shocks.events.items()
         bought = [(f"shocks.events.{n}", ev.size, ev.post) for n, ev in events if ev.kind == "investment"]
         bought += [(f"budget.shares.{c}", money[c], BUDGET_POST_CHANNELS[c]) for c in budget_events]

@@ -119,6 +119,14 @@ class EconomicsParams(_Sealed):
         v.sub("carer_fee_per_week").non_negative(*ARRANGEMENTS, hi=10_000.0)
         v.sub("savings_per_person_year").non_negative(*ARRANGEMENTS, hi=1_000_000.0)
 
+    def post_costs(self) -> dict:
+        """{post an investment or budget can buy: GBP a year one costs}."""
+        return {
+            "scheme_worker": self.scheme_worker_cost_per_year,
+            "recruitment_officer": self.recruitment_officer_cost_per_year,
+            "outreach_officer": self.outreach_officer_cost_per_year,
+        }
+
 
 @dataclass
 class CouncilParams(_Sealed):
