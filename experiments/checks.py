@@ -40,15 +40,28 @@ HYDRA_ONLY_FLAGS = {
 }
 
 
+UNCHECKED = object()  # check_overrides composed nothing Hydra will run: Hydra finds the mode itself
+
+
+def mode_of(cfg):
+    """``hydra.mode`` of a composed config with its hydra node (a ``RunMode``, or None when the
+    command line and the experiment leave it to ``-m``): what Hydra's ``get_mode`` returns."""
+    return OmegaConf.select(cfg, "hydra.mode", default=None)
+
+
 def sweeps(cfg) -> bool:
     """Does the composed config (with its hydra node) ask for a sweep (an experiment sets MULTIRUN)?"""
-    return str(OmegaConf.select(cfg, "hydra.mode", default=None)).rsplit(".", 1)[-1] == "MULTIRUN"  # RunMode
+    return str(mode_of(cfg)).rsplit(".", 1)[-1] == "MULTIRUN"  # RunMode
 
 
-def check_overrides(args: list) -> None:
-    """Compose and range-check the config of every run ``args`` would start, and where it would write."""
+def check_overrides(args: list):
+    """Compose and range-check the config of every run ``args`` would start, and where it would write.
+
+    Returns the run mode the composition found (:func:`mode_of`), which the CLI hands to Hydra so
+    that it does not compose the same config once more to find it; :data:`UNCHECKED` when nothing
+    Hydra runs was composed (``--help``, ``--version`` and the like)."""
     if "--version" in args:
-        return  # (argparse would print it here)
+        return UNCHECKED  # (argparse would print it here)
     flags = _parse_args(args)
     modes = {
         "--run": flags.run,
@@ -61,19 +74,18 @@ def check_overrides(args: list) -> None:
         given = " and ".join(m for m, on in modes.items() if on)
         raise ConfigError(f"{given}: allowed one of {', '.join(modes)} (Hydra does one thing at a time)")
     if any(a.split("=")[0] in HYDRA_ONLY_FLAGS for a in args if a.startswith("-")):
-        return
+        return UNCHECKED
     overrides = list(flags.overrides)
     writes = flags.cfg is None  # --cfg prints the config and stops
     if flags.multirun:
-        check_sweep(overrides, writes=writes)
-        return
+        return mode_of(check_sweep(overrides, writes=writes))
     from slsim.experiments.sampling import check_sample
 
     plain = [o for o, ov in zip(overrides, _parse(overrides)) if not ov.is_sweep_override()]
     cfg = compose_cfg(plain, hydra_node=True)  # group choices and switches are checked there too
     if not flags.run and sweeps(cfg):  # an experiment that sets hydra.mode: MULTIRUN (slsim experiment=levers)
         check_sweep(overrides, writes=writes)
-        return
+        return mode_of(cfg)
     if len(plain) != len(overrides):
         cfg = compose_cfg(overrides, hydra_node=True)  # a sweep's syntax in a single run: refused here
     check_sample(cfg)
@@ -83,6 +95,7 @@ def check_overrides(args: list) -> None:
     if writes:
         check_output_dir(cfg, multirun=False)
         check_output_folders(cfg, False)
+    return mode_of(cfg)
 
 
 def _parse_args(args: list):

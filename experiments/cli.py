@@ -13,6 +13,7 @@ leaving nothing behind. Ctrl-C and SIGTERM stop in one line
 (:mod:`slsim.experiments.interrupts`).
 """
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from slsim.experiments.checks import check_overrides
+from slsim.experiments.checks import UNCHECKED, check_overrides
 from slsim.experiments.interrupts import stop_cleanly
 from slsim.experiments.config import CONFIG_DIR, CONFIG_NAME, modern_overrides
 from slsim.experiments.settings import register_schema
@@ -60,11 +61,31 @@ def main(argv=None) -> None:
     args = modern_overrides(sys.argv[1:] if argv is None else argv)
     register_schema()
     try:
-        check_overrides(args)
+        mode = check_overrides(args)
     except ConfigError as exc:
         fail(str(exc))
     sys.argv = [sys.argv[0], *args]
-    hydra_app()
+    with mode_known(mode):
+        hydra_app()
+
+
+@contextlib.contextmanager
+def mode_known(mode):
+    """Hydra composes the whole config once more only to read ``hydra.mode`` (``Hydra.get_mode``,
+    ~0.25 s a command); the pre-check composed it already, so Hydra is given the value it found.
+    ``Hydra.get_mode`` is Hydra's internal API: tests/test_cli.py checks that the pre-check's mode
+    is the one Hydra's own ``get_mode`` finds, so a change in Hydra shows there."""
+    if mode is UNCHECKED:
+        yield
+        return
+    from hydra._internal.hydra import Hydra
+
+    own = Hydra.get_mode
+    Hydra.get_mode = lambda self, config_name, overrides: mode
+    try:
+        yield
+    finally:
+        Hydra.get_mode = own
 
 
 if __name__ == "__main__":

@@ -15,8 +15,11 @@ from typing import Iterable
 
 from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 
+from slsim.experiments import yamlcache
 from slsim.experiments.settings import SlsimConfig, register_schema
 from slsim.simulation.params import ConfigError
+
+yamlcache.install()  # each config file's YAML parsed once a process (experiments/yamlcache.py)
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 

@@ -16,9 +16,9 @@ from slsim.simulation.params import ConfigError
 MAX_CHECKED_COMBINATIONS = 20_000  # ~5 ms each; larger sweeps are checked value by value
 
 
-def check_sweep(overrides: list, *, writes: bool = True) -> None:
+def check_sweep(overrides: list, *, writes: bool = True):
     """Check every combination of a ``-m`` sweep before any job starts (and, if it ``writes``,
-    its sweep folder).
+    its sweep folder); return the composition the sweep starts from (with its hydra node).
 
     Config-group choices (and ``+``/``~`` overrides) are composed once per
     combination of them; plain ``key=value`` axes are applied to a copy of that
@@ -109,6 +109,7 @@ def check_sweep(overrides: list, *, writes: bool = True) -> None:
                 raise ConfigError(f"{exc} (sweep run: {_describe(group_choice, value_axes, combo)})") from exc
             except Exception as exc:
                 raise ConfigError(f"{one_line(exc)} (sweep run: {_describe(group_choice, value_axes, combo)})") from exc
+    return base
 
 
 def sweep_overrides(sweeper_params, overrides: list) -> list:

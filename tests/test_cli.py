@@ -158,3 +158,50 @@ def test_multirun_precheck_catches_jointly_invalid_combinations():
     # each value is valid with the other key's first value; (age_min=50, age_mean=45) is not
     with pytest.raises(ConfigError, match="carers.age_mean"):
         check_overrides(["-m", "carers.age_min=25,50", "carers.age_mean=54,45"])
+
+
+# ---------------------------------------------------------------------------
+# the run mode the pre-check hands to Hydra (experiments/cli.py: mode_known)
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["run.years=2"],
+        ["experiment=levers"],
+        ["+experiment=shocks"],
+        ["hydra.mode=MULTIRUN", "run.seed=1,2"],
+        ["hydra.mode=RUN"],
+        ["-m", "run.seed=1,2"],
+        ["-m", "levers=none,colocation"],
+        ["--run", "experiment=levers"],
+    ],
+    ids=str,
+)
+def test_the_pre_checks_run_mode_is_the_one_hydra_finds(args, tmp_path, monkeypatch):
+    from hydra._internal.hydra import Hydra
+    from hydra._internal.utils import create_config_search_path
+    from hydra.core.global_hydra import GlobalHydra
+
+    from slsim.experiments.checks import UNCHECKED, _parse_args, check_overrides
+    from slsim.experiments.config import CONFIG_DIR, CONFIG_NAME, modern_overrides
+
+    monkeypatch.chdir(tmp_path)
+    args = modern_overrides([*args, f"hydra.run.dir={tmp_path / 'run'}", f"hydra.sweep.dir={tmp_path / 'sweep'}"])
+    found = check_overrides(args)
+    assert found is not UNCHECKED
+    GlobalHydra.instance().clear()
+    try:
+        hydra = Hydra.create_main_hydra2("slsim", create_config_search_path(str(CONFIG_DIR)))
+        own = hydra.get_mode(config_name=CONFIG_NAME, overrides=list(_parse_args(args).overrides))
+    finally:
+        GlobalHydra.instance().clear()
+    assert found == own
+    assert list(tmp_path.iterdir()) == []  # the pre-check wrote nothing
+
+
+def test_help_and_version_are_left_to_hydra():
+    from slsim.experiments.checks import UNCHECKED, check_overrides
+
+    assert check_overrides(["--help"]) is UNCHECKED
+    assert check_overrides(["--version"]) is UNCHECKED

@@ -55,7 +55,9 @@ def _ctrl_c_not_ignored():
 
 
 def complete_runs(folder: Path) -> list:
-    return sorted(str(p.parent.relative_to(folder)) for p in folder.rglob("summary.json"))
+    """The run folders holding a summary; a killed worker's ``.partial-*`` write (summary inside) is not one."""
+    found = (p.parent.relative_to(folder) for p in folder.rglob("summary.json"))
+    return sorted(str(run) for run in found if not any(part.startswith(".") for part in run.parts))
 
 
 def descendants(pid: int) -> dict:

@@ -1,0 +1,69 @@
+"""experiments/yamlcache.py: a YAML text is parsed once a process; nothing else changes."""
+
+import pytest
+from omegaconf import OmegaConf
+
+from slsim.experiments import yamlcache
+from slsim.experiments.config import compose_cfg
+
+CASES = [
+    [],
+    ["levers=all"],
+    ["experiment=levers", "run.years=3"],
+    ["scheme_type=voluntary_sector", "shocks=pandemic"],
+    ["calibration=posterior"],
+]
+
+
+@pytest.fixture
+def without_cache():
+    yamlcache.uninstall()
+    yield
+    yamlcache.install()
+
+
+@pytest.mark.parametrize("overrides", CASES, ids=str)
+def test_a_composition_is_the_same_with_and_without_the_cache(overrides, without_cache):
+    plain = compose_cfg(overrides, hydra_node=True)
+    yamlcache.install()
+    first, second = compose_cfg(overrides, hydra_node=True), compose_cfg(overrides, hydra_node=True)
+    yamlcache.uninstall()
+    for cached in (first, second):
+        assert OmegaConf.to_yaml(cached, resolve=False) == OmegaConf.to_yaml(plain, resolve=False)  # hydra node too
+        assert OmegaConf.get_type(cached) is OmegaConf.get_type(plain)  # the schema is attached alike
+
+
+def test_a_text_is_parsed_once_and_loads_never_share_nodes(tmp_path, without_cache, monkeypatch):
+    import yaml
+
+    yamlcache.install()
+    calls = []
+    real = yaml.load
+    monkeypatch.setattr(yaml, "load", lambda *a, **k: calls.append(1) or real(*a, **k))
+    path = tmp_path / "a.yaml"
+    path.write_text("a:\n  b: [1, 2]\n  c: ${a.b}\n")
+    one, two = OmegaConf.load(path), OmegaConf.load(str(path))
+    assert len(calls) == 1
+    one.a.b.append(3)  # a change to one load is not seen by the other, nor by the next
+    assert two.a.b == [1, 2] and OmegaConf.load(path).a.b == [1, 2]
+    path.write_text("a:\n  b: [5]\n")  # an edited file is parsed anew
+    assert OmegaConf.load(path).a.b == [5] and len(calls) == 2
+    with path.open() as f:  # a stream, as Hydra passes it
+        assert OmegaConf.load(f).a.b == [5] and len(calls) == 2
+
+
+def test_a_text_that_does_not_parse_fails_as_before_and_is_not_kept(tmp_path, without_cache):
+    import yaml
+
+    path = tmp_path / "bad.yaml"
+    path.write_text("a: [1, 2\n")
+    with pytest.raises(yaml.YAMLError) as own:
+        OmegaConf.load(path)
+    yamlcache.install()
+    for _ in range(2):
+        with pytest.raises(yaml.YAMLError) as cached:
+            OmegaConf.load(path)
+        assert str(cached.value) == str(own.value)  # the file named as before
+    assert "a: [1, 2\n" not in yamlcache._parsed
+    path.write_text("a: [1, 2]\n")  # mended: loads
+    assert OmegaConf.load(path).a == [1, 2]
