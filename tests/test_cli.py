@@ -167,14 +167,11 @@ def test_multirun_precheck_catches_jointly_invalid_combinations():
     "args",
     [
         [],
-        ["run.years=2"],
-        ["experiment=levers"],
-        ["+experiment=shocks"],
-        ["hydra.mode=MULTIRUN", "run.seed=1,2"],
         ["hydra.mode=RUN"],
+        ["experiment=sensitivity"],  # an experiment that sets hydra.mode: MULTIRUN
+        ["hydra.mode=MULTIRUN", "run.seed=1,2"],
         ["-m", "run.seed=1,2"],
-        ["-m", "levers=none,colocation"],
-        ["--run", "experiment=levers"],
+        ["--run", "experiment=sensitivity"],
     ],
     ids=str,
 )

@@ -1,4 +1,4 @@
-"""Experiments: every study runs tiny, sweeps resume, failures are kept, launchers agree.
+"""Experiments: every study runs tiny, failures are kept, launchers agree (resuming: test_run_folders.py).
 
 Sweeps run as a user runs them (``slsim -m ...`` in a subprocess), with short
 horizons and two seeds, except where a test needs to reach inside a run (a
@@ -6,11 +6,8 @@ failure injected with monkeypatch: the basic launcher runs jobs in-process).
 """
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -158,50 +155,9 @@ def test_optimise_records_the_best_split(tiny_sweeps):
 
 
 # ---------------------------------------------------------------------------
-# never lost, never repeated
+# a failing run is kept and the others go on (a killed sweep resumes: tests/test_run_folders.py,
+# tests/test_interrupts.py)
 # ---------------------------------------------------------------------------
-RESUMABLE = (
-    "-m",
-    "+experiment=levers",
-    "levers=none,colocation,extra_workers,fee_uplift,carer_support,all",
-    "experiment.replicates=3",
-    "run.years=4",  # long enough (~0.5 s a run) for the sweep to be killed mid-way
-    "hydra/launcher=joblib",
-    "hydra.launcher.n_jobs=2",
-)
-
-
-def test_a_killed_sweep_resumes_and_completes_only_what_is_missing(tmp_path):
-    sweep = tmp_path / "sweep"
-    args = (*RESUMABLE, f"hydra.sweep.dir={sweep}")
-    proc = slsim(*args, cwd=tmp_path, wait=False)
-    deadline = time.monotonic() + TIMEOUT
-    while len(run_dirs(sweep)) < 3 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGKILL)  # the main process and its workers, mid-sweep
-    proc.communicate()
-    before = {d: (d / "summary.json").stat().st_mtime_ns for d in run_dirs(sweep)}
-    assert 3 <= len(before) < 18, "the sweep was not stopped mid-way"
-    assert not (sweep / "sweep.parquet").exists()
-
-    again = slsim(*args, cwd=tmp_path)
-    assert again.returncode == 0, again.stderr[-3000:]
-    assert f"({len(before)} done before)" in again.stderr
-    after = run_dirs(sweep)
-    assert len(after) == 18
-    for d, mtime in before.items():  # what was done is not done again
-        assert (d / "summary.json").stat().st_mtime_ns == mtime
-    assert not list(sweep.rglob(".partial-*"))
-    table = pd.read_parquet(sweep / "sweep.parquet")
-    assert len(table) == 18 and (table["status"] == "ok").all()
-    assert table.groupby(["scenario", "seed"]).size().max() == 1
-
-    # a third time: nothing to do, same table
-    third = slsim(*args, cwd=tmp_path)
-    assert third.returncode == 0 and "(18 done before)" in third.stderr
-    pd.testing.assert_frame_equal(pd.read_parquet(sweep / "sweep.parquet"), table)
-
-
 def _in_process_sweep(args, monkeypatch, tmp_path):
     from slsim.experiments.cli import main
 

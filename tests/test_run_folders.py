@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from slsim.experiments.collect import collect, main as collect_main
@@ -109,9 +110,18 @@ def test_a_sweep_killed_mid_way_resumes_to_the_same_bytes(reference, tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)
     assert len(run_bytes(sweep)) < 8 * len(RUN_FILES), "the sweep finished before it was killed"
+    assert not (sweep / "sweep.parquet").exists()
+    before = {p.parent: p.stat().st_mtime_ns for p in sweep.rglob("summary.json") if ".partial-" not in str(p)}
     again = slsim(*SWEEP, f"hydra.sweep.dir={sweep}", cwd=tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
+    assert f"({len(before)} done before)" in again.stderr
+    assert {run: (run / "summary.json").stat().st_mtime_ns for run in before} == before  # not done again
     assert run_bytes(sweep) == reference[1]
+    assert not list(sweep.rglob(".partial-*"))
+    table = pd.read_parquet(sweep / "sweep.parquet")
+    third = slsim(*SWEEP, f"hydra.sweep.dir={sweep}", cwd=tmp_path)  # nothing left to do: the same table
+    assert third.returncode == 0 and "(8 done before)" in third.stderr, third.stderr[-2000:]
+    pd.testing.assert_frame_equal(pd.read_parquet(sweep / "sweep.parquet"), table)
 
 
 _HOLDER = """

@@ -115,11 +115,50 @@ def test_a_changed_target_makes_the_block_stale(tmp_path):
     assert any("targets differ" in p for p in problems)
 
 
+# ---------------------------------------------------------------------------
+# the default scheme against every published target, over 20 seeds (slow: ~40 runs), once for
+# the tests below: every target of configs/targets/sector.yaml must pass (the model's mean over
+# seeds inside the target's interval, slsim-validate's rule), except the open gaps, each with
+# its reason; a gap that starts passing fails too, so the list cannot go stale: remove it then
+# ---------------------------------------------------------------------------
+SEEDS = 20
+KNOWN_GAPS: dict = {
+    # none open. The last one closed: people_change_3y (-6.2% over 2021-22 to 2024-25) once the
+    # period's runs start from 2021-22's staffing (three scheme workers, scheme.scheme_workers=3 in
+    # the targets' overrides) and the complexity trend is re-calibrated from there
+    # (configs/calibration/period/): -0.5% over these seeds, inside [-12%, 0] but near its top.
+}
+
+
+@pytest.fixture(scope="module")
+def table():
+    return validate.validate(TARGETS, SEEDS, [])
+
+
 @pytest.mark.slow
-def test_the_recorded_validation_is_what_the_model_gives_now():
-    """docs/validation.json (and so the ODD block) is current: re-run its seeds and compare every mean."""
+def test_every_target_passes_but_the_open_gaps(table):
+    table = table.set_index("target")
+    failing = sorted(table.index[table["status"] != "pass"])
+    unexpected = [
+        f"{n}: {table.loc[n, 'status']} (mean {table.loc[n, 'mean']:.3g})" for n in failing if n not in KNOWN_GAPS
+    ]
+    assert not unexpected, f"targets failing over {SEEDS} seeds: {unexpected}"
+
+
+@pytest.mark.slow
+def test_the_open_gaps_are_still_open(table):
+    table = table.set_index("target")
+    closed = [n for n in KNOWN_GAPS if table.loc[n, "status"] == "pass"]
+    assert not closed, f"now passing, remove from KNOWN_GAPS: {closed}"
+
+
+@pytest.mark.slow
+def test_the_recorded_validation_is_what_the_model_gives_now(table):
+    """docs/validation.json (and so the ODD block) is current: its seeds re-run, every mean compared."""
     data = json.loads(validate.DOC_RECORD.read_text())
-    table = validate.validate(TARGETS, data["seeds"], data["overrides"])
+    assert (data["seeds"], data["overrides"]) == (SEEDS, []), (
+        "docs/validation.json is not the 20-seed default record: slsim-validate --seeds 20 --jobs 2 --write-odd"
+    )
     for row, recorded in zip(table.to_dict("records"), data["rows"]):
         assert row["target"] == recorded["target"]
         if recorded["mean"] is None:
