@@ -4,9 +4,10 @@ from the behaviour (the tests: tests/test_docs_commands*.py; this module is what
 A document's commands fall into *chains*: a command joins the chain of every earlier command
 whose output it reads (``slsim-report multirun/levers`` after ``slsim experiment=levers``; the
 posterior study after ``slsim-calibrate``) or whose output folder it writes too. Each chain runs
-in document order in its own temporary folder, with the venv's ``bin`` first on PATH, and the
-chains are dealt to the test files (:func:`part`), so that pytest-xdist, which gives each file to
-one worker (``--dist loadfile``), runs them side by side. A command written twice in a chain (the
+in document order in its own temporary folder, with the venv's ``bin`` first on PATH (a chain
+that is the start of a longer one runs as part of it), and the chains are dealt to the test
+files (:func:`part`), so that pytest-xdist, which gives each file to one worker
+(``--dist loadfile``), runs them side by side. A command written twice in a chain (the
 README shows some in two sections) runs once. Sizes are cut by overrides appended after the command as written (a later
 override wins in Hydra): three recorded years (the shock presets start in year 3), four warm-up
 weeks, one seed a job, the smallest samples. A command must exit 0 and leave the outputs the text promises (``PROMISES``).
@@ -248,14 +249,23 @@ def _weight(chain: list) -> int:
 
 def all_chains() -> list:
     """(document, chain) for every document and chain, in document order; a chain another
-    document already has, command for command, is run once (with the first document's)."""
+    document already has, command for command, is run once (with the first document's), and a
+    chain that is the start of a longer one (the tutorial's study and its report, the README's
+    study, report and a second report) runs as part of it: the longer chain runs the same
+    commands, in the same order, from the same empty folder, with the same checks."""
+    every = [(doc, chain) for doc in _documents() for chain in chains(doc)]
     out, seen = [], set()
-    for doc in _documents():
-        for chain in chains(doc):
-            if tuple(chain) not in seen:
-                seen.add(tuple(chain))
-                out.append((doc, chain))
+    for doc, chain in every:
+        if tuple(chain) in seen or any(started(chain, other) for _, other in every):
+            continue
+        seen.add(tuple(chain))
+        out.append((doc, chain))
     return out
+
+
+def started(chain: list, longer: list) -> bool:
+    """Is ``chain`` the first commands of the (longer) chain ``longer``?"""
+    return len(longer) > len(chain) and longer[: len(chain)] == chain
 
 
 def part(k: int) -> list:
