@@ -6,7 +6,7 @@ CHROMIUM ?= chromium
 STAMP  := $(VENV)/.installed
 TEST_WORKERS ?= 2  # pytest-xdist processes for `make test` (CI has 2 cores); a test file stays in one process
 
-.PHONY: run test chromium bench bench-sweep bench-nation bench-nation-study baseline clean
+.PHONY: run test chromium bench bench-sweep bench-compose bench-nation bench-nation-study baseline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: $(STAMP)
 ## bench-sweep: sweep throughput, 200 runs under joblib vs serially
 bench-sweep: $(STAMP)
 	$(BIN)/python benchmarks/bench_sweep.py
+
+## bench-compose: config compositions per second, each YAML parsed once a process vs every time
+bench-compose: $(STAMP)
+	$(BIN)/python benchmarks/bench_compose.py
 
 ## bench-nation: the 10-year national run on one core against the same schemes run alone
 bench-nation: $(STAMP)

@@ -9,7 +9,9 @@ names the field and what is allowed.
 """
 
 import functools
+import hashlib
 import warnings
+from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable
 
@@ -51,14 +53,45 @@ def modern_overrides(args: Iterable[str]) -> list:
     return [f"experiment={a[len('+experiment=') :]}" if a.startswith("+experiment=") else a for a in args]
 
 
+_COMPOSED_KEPT = 256  # compositions without Hydra's node kept a process (count; a few MB)
+_composed: "OrderedDict[tuple, DictConfig]" = OrderedDict()
+
+
 def compose_cfg(overrides: Iterable[str] = (), *, hydra_node: bool = False) -> DictConfig:
     """Compose ``configs/config.yaml`` with command-line style overrides (group choices that
-    exist, switches that are ``true`` or ``false``: checked first)."""
+    exist, switches that are ``true`` or ``false``: checked first).
+
+    A composition without Hydra's node is kept for the process and handed out as a copy
+    when the same overrides come again while no file under ``configs/`` has changed (their
+    texts are in the key): a sweep's pre-check composes each job's group choices, and a
+    re-run checks each job's stored runs with the same compositions. With Hydra's node
+    (dated folders, ``${now:...}``) it is composed every time."""
+    overrides = modern_overrides(overrides)
+    _check_override_text(overrides)
+    if hydra_node:
+        return _compose(overrides, hydra_node=True)
+    key = (tuple(overrides), str(CONFIG_DIR), _configs_stamp())
+    if key in _composed:
+        _composed.move_to_end(key)
+    else:
+        _composed[key] = _compose(overrides, hydra_node=False)
+        while len(_composed) > _COMPOSED_KEPT:
+            _composed.popitem(last=False)
+    return _composed[key].copy()  # never the kept one: a caller may change its copy
+
+
+def _configs_stamp() -> str:
+    """A digest of every YAML file under ``configs/``, its path and its text (a few ms)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(CONFIG_DIR.rglob("*.yaml")):
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _compose(overrides: list, *, hydra_node: bool) -> DictConfig:
     from hydra import compose, initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
 
-    overrides = modern_overrides(overrides)
-    _check_override_text(overrides)
     register_schema()
     GlobalHydra.instance().clear()
     try:

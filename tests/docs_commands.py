@@ -47,6 +47,7 @@ NOT_RUN = {
     "make test": "the suite itself; the target must exist",
     "make bench": "a benchmark (minutes); the target must exist",
     "make bench-sweep": "a benchmark (minutes); the target must exist",
+    "make bench-compose": "a benchmark (half a minute); the target must exist",
     "make bench-nation": "a benchmark (a minute or two); the target must exist",
     "make bench-nation-study": "a benchmark (about three minutes); the target must exist",
     "make baseline": "rewrites tests/baseline; the target must exist",

@@ -67,3 +67,46 @@ def test_a_text_that_does_not_parse_fails_as_before_and_is_not_kept(tmp_path, wi
     assert "a: [1, 2\n" not in yamlcache._parsed
     path.write_text("a: [1, 2]\n")  # mended: loads
     assert OmegaConf.load(path).a == [1, 2]
+
+
+# ---------------------------------------------------------------------------
+# compositions kept a process (experiments/config.py: compose_cfg)
+# ---------------------------------------------------------------------------
+def test_a_kept_composition_is_handed_out_as_a_copy_equal_to_a_fresh_one(monkeypatch):
+    from slsim.experiments import config
+
+    first = compose_cfg(["levers=all"])
+    again = compose_cfg(["levers=all"])
+    assert again is not first
+    monkeypatch.setattr(config, "_composed", type(config._composed)())  # nothing kept: composed afresh
+    fresh = compose_cfg(["levers=all"])
+    for cfg in (first, again):
+        assert OmegaConf.to_yaml(cfg) == OmegaConf.to_yaml(fresh)
+        assert OmegaConf.get_type(cfg) is OmegaConf.get_type(fresh)
+    again.run.seed = 12345  # a caller's change stays in its copy
+    assert compose_cfg(["levers=all"]).run.seed == first.run.seed != 12345
+
+
+def test_an_edited_config_file_is_composed_anew(tmp_path, monkeypatch):
+    import shutil
+
+    from slsim.experiments import config
+
+    configs = tmp_path / "configs"
+    shutil.copytree(config.CONFIG_DIR, configs)
+    monkeypatch.setattr(config, "CONFIG_DIR", configs)
+    before = compose_cfg(["run.years=2"]).run.warmup_weeks
+    run_yaml = configs / "config.yaml"  # run.warmup_weeks is set there
+    text = run_yaml.read_text()
+    run_yaml.write_text(text.replace(f"warmup_weeks: {before}", f"warmup_weeks: {before + 1}", 1))
+    assert compose_cfg(["run.years=2"]).run.warmup_weeks == before + 1
+    run_yaml.write_text(text)
+    assert compose_cfg(["run.years=2"]).run.warmup_weeks == before
+
+
+def test_compositions_with_hydras_node_are_not_kept():
+    from slsim.experiments import config
+
+    kept = len(config._composed)
+    compose_cfg(["run.years=4"], hydra_node=True)
+    assert len(config._composed) == kept
