@@ -57,3 +57,10 @@ def slsim(*args, cwd, wait: bool = True, timeout: float = 300):
             cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
         )
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def finished_runs(root: Path) -> list:
+    """The run folders under ``root`` that hold a summary, sorted. Hidden folders are not runs: a
+    killed worker's ``.partial-*`` write (its summary already inside), a ``.damaged-*`` run kept."""
+    found = (p.parent for p in root.rglob("summary.json"))
+    return sorted(run for run in found if not any(part.startswith(".") for part in run.relative_to(root).parts))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import REPO, params, refused, slsim
+from helpers import REPO, finished_runs, params, refused, slsim
 from slsim.experiments.callbacks import Progress, count_runs, expected_runs
 from slsim.experiments.collect import CollectError, collect, scenario_labels, sweep_table
 from slsim.experiments.config import compose_cfg
@@ -36,10 +36,6 @@ EXTRA = {  # what each experiment needs on top of TINY to stay tiny (levers and 
     ),  # presets start at week 105
 }
 TIMEOUT = 300
-
-
-def run_dirs(sweep: Path) -> list:
-    return sorted(p.parent for p in sweep.rglob("summary.json"))
 
 
 # ---------------------------------------------------------------------------
@@ -87,7 +83,7 @@ def test_experiment_runs_tiny_and_writes_its_table(tiny_sweeps, name):
     expected = expected_runs(cfg)
     assert expected is not None and len(table) == expected
     assert (table["status"] == "ok").all()
-    assert len(run_dirs(sweep)) == expected
+    assert len(finished_runs(sweep)) == expected
     assert not list(sweep.rglob(".partial-*"))
     assert f"slsim: sweep {expected}/{expected} runs" in stderr  # progress, to the end
     assert table["experiment"].nunique() == 1
@@ -244,9 +240,9 @@ def test_a_changed_sweep_does_not_overwrite_or_mix_in_other_runs(tmp_path, monke
     sweep = tmp_path / "sweep"
     base = ("-m", "levers=none,extra_workers", "run.years=1", "run.warmup_weeks=8", f"hydra.sweep.dir={sweep}")
     _in_process_sweep(base, monkeypatch, tmp_path)
-    first = {d: (d / "summary.json").read_bytes() for d in run_dirs(sweep)}
+    first = {d: (d / "summary.json").read_bytes() for d in finished_runs(sweep)}
     _in_process_sweep((*base, "scheme.scheme_workers=4"), monkeypatch, tmp_path)  # same folders, other config
-    assert {d: (d / "summary.json").read_bytes() for d in run_dirs(sweep)} == first
+    assert {d: (d / "summary.json").read_bytes() for d in finished_runs(sweep)} == first
     assert "holds a run of a different configuration" in capsys.readouterr().err
 
 
@@ -266,7 +262,7 @@ def basic_sweep(tmp_path_factory):
 
 def _run_files(sweep: Path) -> dict:
     out = {}
-    for d in run_dirs(sweep):
+    for d in finished_runs(sweep):
         rel = d.relative_to(sweep).as_posix()
         out[rel] = (
             json.loads((d / "summary.json").read_text()),

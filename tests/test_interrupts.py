@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import refused, slsim
+from helpers import finished_runs, refused, slsim
 from slsim.experiments.collect import STAMP_COLUMNS
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG is Linux's")
@@ -55,9 +55,7 @@ def _ctrl_c_not_ignored():
 
 
 def complete_runs(folder: Path) -> list:
-    """The run folders holding a summary; a killed worker's ``.partial-*`` write (summary inside) is not one."""
-    found = (p.parent.relative_to(folder) for p in folder.rglob("summary.json"))
-    return sorted(str(run) for run in found if not any(part.startswith(".") for part in run.parts))
+    return [str(run.relative_to(folder)) for run in finished_runs(folder)]
 
 
 def descendants(pid: int) -> dict:

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 from slsim.experiments.collect import collect, main as collect_main
-from helpers import slsim
+from helpers import finished_runs, slsim
 from slsim.simulation.runfolder import LOCK_FILE, RUN_FILES, claim, read_complete
 
 TINY = ("run.years=1", "run.warmup_weeks=8")
@@ -37,11 +37,9 @@ SWEEP = ("-m", "levers=none,extra_workers", "experiment.replicates=4", *TINY)
 def run_bytes(root: Path) -> dict:
     """{run folder/file: sha256} of every run file under ``root`` (what a sweep made)."""
     out = {}
-    for summary in sorted(root.rglob("summary.json")):
-        if any(part.startswith(".") for part in summary.relative_to(root).parts):
-            continue
+    for run in finished_runs(root):
         for name in RUN_FILES:
-            path = summary.parent / name
+            path = run / name
             out[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 
@@ -105,13 +103,13 @@ def test_a_sweep_killed_mid_way_resumes_to_the_same_bytes(reference, tmp_path):
     sweep = tmp_path / "sweep"
     proc = slsim(*SWEEP, f"hydra.sweep.dir={sweep}", cwd=tmp_path, wait=False)
     deadline = time.monotonic() + 120
-    while len(list(sweep.rglob("summary.json"))) < 2 and time.monotonic() < deadline:
+    while len(finished_runs(sweep)) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=60)
     assert len(run_bytes(sweep)) < 8 * len(RUN_FILES), "the sweep finished before it was killed"
     assert not (sweep / "sweep.parquet").exists()
-    before = {p.parent: p.stat().st_mtime_ns for p in sweep.rglob("summary.json") if ".partial-" not in str(p)}
+    before = {run: (run / "summary.json").stat().st_mtime_ns for run in finished_runs(sweep)}
     again = slsim(*SWEEP, f"hydra.sweep.dir={sweep}", cwd=tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
     assert f"({len(before)} done before)" in again.stderr
@@ -202,7 +200,7 @@ def damaged_sweep(reference, tmp_path) -> tuple:
     sweep = tmp_path / "sweep"
     shutil.copytree(reference[0], sweep)
     (sweep / "sweep.parquet").unlink()
-    runs = sorted(p.parent for p in sweep.rglob("summary.json"))
+    runs = finished_runs(sweep)
     assert len(runs) == len(DAMAGES)
     named = {}
     for run_dir, (name, (file, damage)) in zip(runs, DAMAGES.items()):
@@ -226,7 +224,7 @@ def test_the_collector_lists_damaged_runs_naming_the_file(reference, tmp_path, c
 def test_the_report_lists_damaged_runs(reference, tmp_path):
     sweep = tmp_path / "sweep"
     shutil.copytree(reference[0], sweep)
-    run = sorted(p.parent for p in sweep.rglob("summary.json"))[0]
+    run = finished_runs(sweep)[0]
     _truncate(run / "summary.json")
     collect(sweep, quiet=True)
     proc = subprocess.run(
@@ -328,7 +326,7 @@ def test_a_refused_single_run_leaves_its_folder_untouched(tmp_path):
 def test_collect_weekly_with_a_corrupt_timeseries_is_one_line(reference, tmp_path, capsys):
     sweep = tmp_path / "sweep"
     shutil.copytree(reference[0], sweep)
-    run = sorted(p.parent for p in sweep.rglob("summary.json"))[0]
+    run = finished_runs(sweep)[0]
     data = bytearray((run / "timeseries.parquet").read_bytes())
     data[8:200] = b"\x00" * 192  # whole-looking (size and magic intact), unreadable inside
     (run / "timeseries.parquet").write_bytes(bytes(data))
