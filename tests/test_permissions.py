@@ -87,10 +87,7 @@ def test_every_file_and_folder_follows_the_umask(tmp_path, umask):
 def _sweeps(umask: int, tmp_path: Path) -> None:
     """A levers sweep with its weekly table, a damaged run healed, its report, a sensitivity sweep."""
     slsim, report = BIN / "slsim", BIN / "slsim-report"
-    _as_user(
-        umask,
-        tmp_path,
-        slsim,
+    levers = (
         "-m",
         "levers=none,all",
         "experiment.replicates=2",
@@ -98,18 +95,9 @@ def _sweeps(umask: int, tmp_path: Path) -> None:
         *TINY,
         "hydra.sweep.dir=sweep",
     )
+    _as_user(umask, tmp_path, slsim, *levers)
     (tmp_path / "sweep" / "0" / "seed-42" / "events.parquet").write_bytes(b"PAR1 damaged")
-    _as_user(
-        umask,
-        tmp_path,
-        slsim,
-        "-m",
-        "levers=none,all",
-        "experiment.replicates=2",
-        "experiment.per_week=true",
-        *TINY,
-        "hydra.sweep.dir=sweep",
-    )  # moves the damaged run aside into .damaged-*/ and runs it again
+    _as_user(umask, tmp_path, slsim, *levers)  # moves the damaged run aside into .damaged-*/ and runs it again
     _as_user(umask, tmp_path, report, "sweep")
     _as_user(
         umask,
